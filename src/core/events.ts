@@ -1,0 +1,88 @@
+/**
+ * @module core/events
+ * Domain events: the lifecycle, agent, queue and error events of SPEC.md's table, with the
+ * payloads of seed 001's data reference. `EventMap` maps each event name to the `data` a
+ * handler receives, so that a handler's type follows the name it subscribes to.
+ */
+import type { AgentState, ChannelType, DataState, QueueData, Workitem } from './model.js';
+import type { ErrorCode } from './errors.js';
+
+export const WorkitemEventName = {
+  workitemCreate: 'workitemCreate',
+  workitemConnect: 'workitemConnect',
+  workitemPause: 'workitemPause',
+  workitemResume: 'workitemResume',
+  workitemWrapup: 'workitemWrapup',
+  workitemEnd: 'workitemEnd',
+  callVariableChanged: 'callVariableChanged',
+  wrapupDataChanged: 'wrapupDataChanged',
+} as const;
+export type WorkitemEventName = (typeof WorkitemEventName)[keyof typeof WorkitemEventName];
+
+export const EventName = {
+  ...WorkitemEventName,
+  agentStateChange: 'agentStateChange',
+  queueDataUpdate: 'queueDataUpdate',
+  error: 'error',
+} as const;
+export type EventName = (typeof EventName)[keyof typeof EventName];
+
+/** Every event carries these (seed 001). `requestId` is '' when no request caused it. */
+export interface EventEnvelope<E extends EventName> {
+  event: E;
+  version: string;
+  requestId: string;
+}
+
+/** The `data` of a workitem event: the envelope plus the whole workitem. */
+export type WorkitemEventData<E extends WorkitemEventName = WorkitemEventName> = EventEnvelope<E> & Workitem;
+
+export interface AgentStateChangeData extends EventEnvelope<'agentStateChange'> {
+  channelType: ChannelType;
+  channelId: string;
+  newState: AgentState;
+  newReasonCode: number;
+  newReasonCodeLabel: string;
+  newStateChangeTime: string;
+  oldState: AgentState;
+  oldReasonCode: number;
+  oldReasonCodeLabel: string;
+  oldStateChangeTime: string;
+}
+
+export interface QueueDataUpdateData {
+  event: 'queueDataUpdate';
+  version: string;
+  dataState: DataState;
+  /** DELETED carries one item with only its id; DISABLED an empty array. */
+  queueData: (QueueData | { id: string })[];
+}
+
+export interface ErrorEventData extends EventEnvelope<'error'> {
+  message: string;
+  /** Switchboard's addition to seed 001's error event: the machine-readable reason. */
+  code: ErrorCode;
+}
+
+export interface EventMap {
+  workitemCreate: WorkitemEventData<'workitemCreate'>;
+  workitemConnect: WorkitemEventData<'workitemConnect'>;
+  workitemPause: WorkitemEventData<'workitemPause'>;
+  workitemResume: WorkitemEventData<'workitemResume'>;
+  workitemWrapup: WorkitemEventData<'workitemWrapup'>;
+  workitemEnd: WorkitemEventData<'workitemEnd'>;
+  callVariableChanged: WorkitemEventData<'callVariableChanged'>;
+  wrapupDataChanged: WorkitemEventData<'wrapupDataChanged'>;
+  agentStateChange: AgentStateChangeData;
+  queueDataUpdate: QueueDataUpdateData;
+  error: ErrorEventData;
+}
+
+/** A domain event as sinks receive it: a union on `type`. */
+export type DomainEvent = { [K in keyof EventMap]: { type: K; data: EventMap[K] } }[keyof EventMap];
+
+const WORKITEM_EVENTS: ReadonlySet<string> = new Set(Object.values(WorkitemEventName));
+
+export function isWorkitemEvent(e: DomainEvent): e is Extract<DomainEvent, { type: WorkitemEventName }> {
+  return WORKITEM_EVENTS.has(e.type);
+}
