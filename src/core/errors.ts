@@ -81,7 +81,7 @@ export class SwitchboardError extends Error {
   toJSON(): SerializedSwitchboardError {
     const out: SerializedSwitchboardError = { name: 'SwitchboardError', code: this.code, message: this.message };
     if (this.requestId !== undefined) out.requestId = this.requestId;
-    if (this.cause !== undefined) out.cause = this.cause instanceof Error ? this.cause.message : String(this.cause);
+    if (this.cause !== undefined) out.cause = this.cause instanceof Error ? this.cause.message : typeof this.cause === 'string' ? this.cause : JSON.stringify(this.cause);
     return out;
   }
 }
