@@ -20,7 +20,9 @@ describe('public API types', () => {
       // @ts-expect-error: no such event
       api.on('workitemExplode', () => undefined);
       // @ts-expect-error: the data of an error event has no workitem fields
-      api.on('error', (d) => d.ctiData);
+      api.on('error', (d) => {
+        void d.ctiData;
+      });
     };
     expectTypeOf(bind).toBeFunction();
   });
