@@ -19,8 +19,8 @@ describe('public API types', () => {
       });
       // @ts-expect-error: no such event
       api.on('workitemExplode', () => undefined);
-      // @ts-expect-error: the data of an error event has no workitem fields
       api.on('error', (d) => {
+        // @ts-expect-error: the data of an error event has no workitem fields
         void d.ctiData;
       });
     };
