@@ -134,8 +134,9 @@ const BAD_VALUES = [null, 42, -1.5, '', 'x', [], {}, true, [1], { address: 3 }];
 /**
  * A well-formed update with one field replaced by a wrongly typed value or removed (top level
  * or inside `workitem`). Left out on purpose: workitemInfo's activity/associations/...
- * (unguarded today: the report on guards.ts) and a top-level null/undefined (transition()
- * throws on it: the report on reject()).
+ * (guards.ts does not check them and transition() throws on a non-array) and a top-level
+ * null/undefined (reject() reads `.requestId` of it and throws): both are open core bugs; add
+ * them back here once fixed.
  */
 const corruptedArb: fc.Arbitrary<unknown> = fc
   .record({ base: wellFormedArb, pick: fc.nat(), bad: fc.option(fc.constantFrom(...BAD_VALUES), { nil: undefined }), nested: fc.boolean() })
