@@ -180,6 +180,7 @@ export class World {
         this.commit();
         this.route();
         this.commit();
+        this.queueFigures();
       } finally {
         this.op = undefined;
       }
@@ -499,15 +500,18 @@ export class World {
       this.refreshAgent(agent, listening);
     }
     this.touched.clear();
-    if (this.flavor === Flavor.UCCE) {
-      if (this.options.queueUpdateIntervalMs === 0) this.publishQueues();
-      else if (!this.queueTimerSet && this.queueList.some((q) => q.dirty)) {
-        this.queueTimerSet = true;
-        this.later(this.options.queueUpdateIntervalMs, () => {
-          this.queueTimerSet = false;
-          this.publishQueues();
-        });
-      }
+  }
+
+  /** Queue figures once per operation (after routing, so a call routed at once never shows as queued), or on the interval. */
+  private queueFigures(): void {
+    if (this.flavor !== Flavor.UCCE) return;
+    if (this.options.queueUpdateIntervalMs === 0) this.publishQueues();
+    else if (!this.queueTimerSet && this.queueList.some((q) => q.dirty)) {
+      this.queueTimerSet = true;
+      this.later(this.options.queueUpdateIntervalMs, () => {
+        this.queueTimerSet = false;
+        this.publishQueues();
+      });
     }
   }
 

@@ -1,0 +1,7 @@
+/**
+ * @module switchboard/testing
+ * What integrators and adapter authors test with: the Source contract suite (vitest) and the
+ * simulated clock. Importing this module needs vitest installed (it registers test cases).
+ */
+export { SimulatedClock } from '../core/clock.js';
+export { CONTRACT_CASES, sourceContract, type ContractCase, type SourceContractOptions, type SourceHarness } from './source-contract.js';
