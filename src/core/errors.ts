@@ -81,8 +81,27 @@ export class SwitchboardError extends Error {
   toJSON(): SerializedSwitchboardError {
     const out: SerializedSwitchboardError = { name: 'SwitchboardError', code: this.code, message: this.message };
     if (this.requestId !== undefined) out.requestId = this.requestId;
-    if (this.cause !== undefined) out.cause = this.cause instanceof Error ? this.cause.message : typeof this.cause === 'string' ? this.cause : JSON.stringify(this.cause);
+    const cause = describeCause(this.cause);
+    if (cause !== undefined) out.cause = cause;
     return out;
+  }
+}
+
+/** A cause as text for the wire; never throws (circular objects, BigInt, functions). */
+function describeCause(cause: unknown): string | undefined {
+  if (cause === undefined) return undefined;
+  if (cause instanceof Error) return cause.message;
+  if (typeof cause === 'string') return cause;
+  try {
+    const json = JSON.stringify(cause);
+    if (typeof json === 'string') return json;
+  } catch {
+    // fall through to String()
+  }
+  try {
+    return typeof cause === 'function' ? `[function ${cause.name || 'anonymous'}]` : String(cause);
+  } catch {
+    return '[unprintable cause]';
   }
 }
 

@@ -5,6 +5,7 @@
  * handler receives, so that a handler's type follows the name it subscribes to.
  */
 import type { AgentState, ChannelType, DataState, QueueData, Workitem } from './model.js';
+import { cloneWorkitem } from './workitem.js';
 import type { ErrorCode } from './errors.js';
 
 export const WorkitemEventName = {
@@ -85,4 +86,21 @@ const WORKITEM_EVENTS: ReadonlySet<string> = new Set(Object.values(WorkitemEvent
 
 export function isWorkitemEvent(e: DomainEvent): e is Extract<DomainEvent, { type: WorkitemEventName }> {
   return WORKITEM_EVENTS.has(e.type);
+}
+
+/**
+ * A copy of an event's data that shares nothing with the original: each listener gets its own,
+ * so that one listener's changes never reach another (or the session state).
+ */
+export function cloneEventData<K extends keyof EventMap>(data: EventMap[K]): EventMap[K] {
+  const d = data;
+  switch (d.event) {
+    case 'agentStateChange':
+    case 'error':
+      return { ...d };
+    case 'queueDataUpdate':
+      return { ...d, queueData: d.queueData.map((q) => ('statistics' in q ? { ...q, statistics: { ...q.statistics } } : { id: q.id })) };
+    default:
+      return { ...cloneWorkitem(d), event: d.event, version: d.version, requestId: d.requestId } as EventMap[K];
+  }
 }

@@ -66,6 +66,21 @@ function capabilities(o: Obj, where: string): string | undefined {
   for (const c of v) if (typeof c !== 'string' || !CAPABILITIES.has(c)) return `${where}: unknown capability ${JSON.stringify(c)}`;
   return undefined;
 }
+function crmRecord(v: unknown, name: string, where: string, needName = true): string | undefined {
+  if (!isObj(v) || typeof v.id !== 'string' || typeof v.recordType !== 'string') return `${where}: "${name}" needs string "id" and "recordType"`;
+  if (needName && typeof v.name !== 'string') return `${where}: "${name}.name" must be a string`;
+  return undefined;
+}
+function crmRecords(o: Obj, key: string, where: string): string | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) return `${where}: "${key}" must be an array`;
+  for (const [i, r] of v.entries()) {
+    const p = crmRecord(r, `${key}[${i}]`, where);
+    if (p !== undefined) return p;
+  }
+  return undefined;
+}
 function first(...checks: (string | undefined)[]): string | undefined {
   return checks.find((c) => c !== undefined);
 }
@@ -122,7 +137,16 @@ export function describeUpdateProblem(u: unknown): string | undefined {
     case 'workitemData':
       return first(str(u, 'id', where), strMap(u, 'ctiData', where, false));
     case 'workitemInfo':
-      return first(str(u, 'id', where), capabilities(u, where), participants(u, 'participants', where, true), optOneOf(u, 'classification', CLASSIFICATIONS, where));
+      return first(
+        str(u, 'id', where),
+        capabilities(u, where),
+        participants(u, 'participants', where, true),
+        optOneOf(u, 'classification', CLASSIFICATIONS, where),
+        u.activity === undefined ? undefined : crmRecord(u.activity, 'activity', where, false),
+        u.associatedParticipant === undefined ? undefined : crmRecord(u.associatedParticipant, 'associatedParticipant', where),
+        crmRecords(u, 'associations', where),
+        crmRecords(u, 'participantLookupResult', where),
+      );
     case 'queue': {
       const op = oneOf(u, 'op', QUEUE_OPS, where);
       if (op !== undefined) return op;

@@ -13,3 +13,4 @@ export * from './guards.js';
 export * from './requests.js';
 export * from './transition.js';
 export * from './session.js';
+export * from './workitem.js';

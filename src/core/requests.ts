@@ -8,7 +8,7 @@
  */
 import { ErrorCode, SwitchboardError } from './errors.js';
 import { ChannelType, Flavor, VOICE, WorkitemState, type Capability, type ChannelState, type CtiData, type Workitem } from './model.js';
-import type { SessionState } from './transition.js';
+import { own, type SessionState } from './transition.js';
 
 function fail(code: ErrorCode, message: string, requestId?: string): never {
   throw new SwitchboardError(code, message, { requestId });
@@ -22,7 +22,7 @@ export function resolveChannels(state: SessionState, channelId: string, requestI
     if (voice.length === 0) fail(ErrorCode.CHANNEL_NOT_FOUND, 'no voice channel is available (is the agent signed in?)', requestId);
     return voice;
   }
-  const ch = state.channels[channelId];
+  const ch = own(state.channels, channelId);
   if (ch === undefined) {
     const known = Object.keys(state.channels);
     fail(ErrorCode.CHANNEL_NOT_FOUND, `unknown channel "${channelId}"${known.length > 0 ? ` (known: ${known.join(', ')})` : ''}`, requestId);
@@ -40,14 +40,16 @@ export function resolveChannel(state: SessionState, channelId: string, requestId
   return only;
 }
 
+/** Live workitems on a channel; `voice` means every voice channel, no id means all. */
 export function workitemsOn(state: SessionState, channelId?: string): Workitem[] {
+  if (channelId === VOICE) return Object.values(state.workitems).filter((w) => w.channelType === ChannelType.Voice);
   return Object.values(state.workitems).filter((w) => channelId === undefined || w.channelId === channelId);
 }
 
 /** A workitem by id, on the given channel when one is named. */
 export function findWorkitem(state: SessionState, workitemId: string, channelId?: string, requestId?: string): Workitem {
   if (typeof workitemId !== 'string' || workitemId === '') fail(ErrorCode.INVALID_ARGUMENT, 'workitemId must be a non-empty string', requestId);
-  const wi = state.workitems[workitemId];
+  const wi = own(state.workitems, workitemId);
   if (wi === undefined) fail(ErrorCode.WORKITEM_NOT_FOUND, `unknown workitem "${workitemId}"`, requestId);
   if (channelId !== undefined && wi.channelId !== channelId) {
     fail(ErrorCode.WORKITEM_NOT_FOUND, `workitem "${workitemId}" is not on channel "${channelId}" (it is on "${wi.channelId}")`, requestId);

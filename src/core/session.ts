@@ -6,7 +6,7 @@
  * HANDLER_ERROR `error` event for the rest.
  */
 import { ErrorCode, type SwitchboardError } from './errors.js';
-import type { DomainEvent } from './events.js';
+import { cloneEventData, type DomainEvent } from './events.js';
 import { Flavor } from './model.js';
 import { errorEvent, initialState, transition, type SessionState } from './transition.js';
 import type { PlatformUpdate } from './updates.js';
@@ -75,22 +75,32 @@ export class AgentSession {
   }
 
   private dispatch(event: DomainEvent): void {
-    for (const l of [...this.listeners]) {
+    const failures: { failed: SessionListener; report: DomainEvent }[] = [];
+    const listeners = [...this.listeners];
+    for (const [i, l] of listeners.entries()) {
+      // Each listener gets its own copy, the last one the original (untouched until then):
+      // what one listener changes never reaches another.
+      const own = i === listeners.length - 1 ? event : ({ type: event.type, data: cloneEventData(event.data) } as DomainEvent);
       try {
-        l(event);
+        l(own);
       } catch (err) {
         if (event.type === 'error') {
           this.onListenerFailure(err, event);
           continue;
         }
-        const failure = errorEvent(ErrorCode.HANDLER_ERROR, `a listener failed on ${event.type}: ${err instanceof Error ? err.message : String(err)}`, event.data.event === 'queueDataUpdate' ? undefined : event.data.requestId || undefined);
-        for (const other of [...this.listeners]) {
-          if (other === l) continue;
-          try {
-            other(failure);
-          } catch (err2) {
-            this.onListenerFailure(err2, failure);
-          }
+        const requestId = event.data.event === 'queueDataUpdate' ? undefined : event.data.requestId || undefined;
+        failures.push({ failed: l, report: errorEvent(ErrorCode.HANDLER_ERROR, `a listener failed on ${event.type}: ${err instanceof Error ? err.message : String(err)}`, requestId) });
+      }
+    }
+    // Reported after the event itself has reached every listener (nobody hears of a failure
+    // before the event it is about), and to every listener but the one that failed.
+    for (const { failed, report } of failures) {
+      for (const other of [...this.listeners]) {
+        if (other === failed) continue;
+        try {
+          other(report);
+        } catch (err) {
+          this.onListenerFailure(err, report);
         }
       }
     }

@@ -37,6 +37,7 @@ import type {
   WorkitemStateUpdate,
 } from './updates.js';
 import { describeUpdateProblem } from './guards.js';
+import { cloneWorkitem } from './workitem.js';
 
 /** How many ended workitem ids a session remembers, to refuse late updates and re-creation. */
 export const ENDED_MEMORY = 512;
@@ -53,10 +54,12 @@ export interface SessionState {
   readonly ended: readonly string[];
   readonly queues: Readonly<Record<string, QueueData>>;
   readonly reasonCodes: Readonly<Partial<Record<ReasonType, ReasonCode[]>>>;
+  /** UCCX channels on a call taken in NotReady, whose Active step was not reported (seed 001). */
+  readonly ccxQuietActive: Readonly<Record<string, true>>;
 }
 
 export function initialState(flavor: Flavor = Flavor.UCCE): SessionState {
-  return { flavor, agent: undefined, channels: {}, workitems: {}, lastAt: {}, ended: [], queues: {}, reasonCodes: {} };
+  return { flavor, agent: undefined, channels: {}, workitems: {}, lastAt: {}, ended: [], queues: {}, reasonCodes: {}, ccxQuietActive: {} };
 }
 
 type Ended = typeof WorkitemState.Ended | typeof WorkitemState.EndedAbandoned | typeof WorkitemState.EndedTransferred | typeof WorkitemState.EndedUnknown;
@@ -105,7 +108,7 @@ export function transition(state: SessionState, update: PlatformUpdate, now: num
   if (problem !== undefined) return reject(state, ErrorCode.INVALID_UPDATE, problem, update);
   switch (update.type) {
     case 'session':
-      return applySession(state, update);
+      return applySession(state, update, now);
     case 'agentState':
       return applyAgentState(state, update, now);
     case 'workitemAdded':
@@ -127,27 +130,18 @@ export function errorEvent(code: ErrorCodeT, message: string, requestId?: string
   return { type: 'error', data: { event: 'error', version: API_VERSION, requestId: requestId ?? '', message, code } };
 }
 
-function reject(state: SessionState, code: ErrorCodeT, message: string, update: { requestId?: unknown }): TransitionResult {
-  return [state, [errorEvent(code, message, typeof update.requestId === 'string' ? update.requestId : undefined)]];
+function reject(state: SessionState, code: ErrorCodeT, message: string, update: unknown): TransitionResult {
+  const requestId = typeof update === 'object' && update !== null ? (update as { requestId?: unknown }).requestId : undefined;
+  return [state, [errorEvent(code, message, typeof requestId === 'string' ? requestId : undefined)]];
 }
 
 function workitemEvent(name: WorkitemEventName, wi: Workitem, requestId: string | undefined): DomainEvent {
   return { type: name, data: { event: name, version: API_VERSION, requestId: requestId ?? '', ...cloneWorkitem(wi) } } as DomainEvent;
 }
 
-/** A deep-enough copy for handing a workitem to custom code: nothing it mutates reaches the state. */
-export function cloneWorkitem(wi: Workitem): Workitem {
-  const copy: Workitem = {
-    ...wi,
-    participants: wi.participants.map((p) => ({ ...p })),
-    ctiData: { ...wi.ctiData },
-    capabilities: [...wi.capabilities],
-    associations: wi.associations.map((r) => ({ ...r })),
-    participantLookupResult: wi.participantLookupResult.map((r) => ({ ...r })),
-  };
-  if (wi.activity !== undefined) copy.activity = { ...wi.activity };
-  if (wi.associatedParticipant !== undefined) copy.associatedParticipant = { ...wi.associatedParticipant };
-  return copy;
+/** An own property only: ids like `constructor` or `__proto__` must never reach Object.prototype. */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function iso(ms: number): string {
@@ -156,7 +150,7 @@ function iso(ms: number): string {
 
 function isOutOfOrder(state: SessionState, key: string, at: number | undefined): boolean {
   if (at === undefined) return false;
-  const last = state.lastAt[key];
+  const last = own(state.lastAt, key);
   return last !== undefined && at < last;
 }
 
@@ -164,17 +158,17 @@ function withLastAt(state: SessionState, key: string, at: number | undefined): R
   return at === undefined ? state.lastAt : { ...state.lastAt, [key]: at };
 }
 
-function applySession(state: SessionState, u: SessionUpdate): TransitionResult {
-  const channels: Record<string, ChannelState> = { ...state.channels };
+function applySession(state: SessionState, u: SessionUpdate, now: number): TransitionResult {
+  const channels: Record<string, ChannelState> = Object.assign(Object.create(null) as Record<string, ChannelState>, state.channels);
   for (const ch of u.channels) {
-    if (channels[ch.id] === undefined) {
+    if (own(channels, ch.id) === undefined) {
       channels[ch.id] = {
         id: ch.id,
         type: ch.type,
         state: AgentState.Logout,
         reasonCode: -1,
         reasonCodeLabel: '',
-        stateChangeTime: iso(u.at ?? 0),
+        stateChangeTime: iso(u.at ?? now),
       };
     }
   }
@@ -182,7 +176,7 @@ function applySession(state: SessionState, u: SessionUpdate): TransitionResult {
 }
 
 function applyAgentState(state: SessionState, u: AgentStateUpdate, now: number): TransitionResult {
-  const ch = state.channels[u.channelId];
+  const ch = own(state.channels, u.channelId);
   if (ch === undefined) return reject(state, ErrorCode.CHANNEL_NOT_FOUND, `agent state update for unknown channel "${u.channelId}"`, u);
   const key = `channel:${u.channelId}`;
   if (isOutOfOrder(state, key, u.at)) {
@@ -190,13 +184,22 @@ function applyAgentState(state: SessionState, u: AgentStateUpdate, now: number):
   }
   const reasonCode = u.reasonCode ?? -1;
   const reasonCodeLabel = u.reasonCodeLabel ?? '';
+  const quiet = own(state.ccxQuietActive, ch.id) === true;
+  if (quiet && u.state !== AgentState.Active) {
+    // The call taken in NotReady is over; the platform reports the state it never left.
+    const ccxQuietActive = { ...state.ccxQuietActive };
+    delete ccxQuietActive[ch.id];
+    if (ch.state === u.state && ch.reasonCode === reasonCode) return [{ ...state, ccxQuietActive, lastAt: withLastAt(state, key, u.at) }, []];
+    state = { ...state, ccxQuietActive };
+  }
   if (ch.state === u.state && ch.reasonCode === reasonCode) {
     return reject(state, ErrorCode.DUPLICATE_UPDATE, `channel "${u.channelId}" is already ${u.state}${reasonCode >= 0 ? ` with reason code ${reasonCode}` : ''}`, u);
   }
   // Seed 001, "Receive a call in Not Ready state": on CCX a call taken in NotReady gives no
   // agentStateChange to Active. The channel keeps NotReady; this is a platform rule, not an error.
   if (state.flavor === Flavor.UCCX && ch.state === AgentState.NotReady && u.state === AgentState.Active) {
-    return [{ ...state, lastAt: withLastAt(state, key, u.at) }, []];
+    if (quiet) return reject(state, ErrorCode.DUPLICATE_UPDATE, `channel "${u.channelId}" is already on a call taken in NotReady`, u);
+    return [{ ...state, ccxQuietActive: { ...state.ccxQuietActive, [ch.id]: true }, lastAt: withLastAt(state, key, u.at) }, []];
   }
   const at = u.at ?? now;
   const next: ChannelState = { ...ch, state: u.state, reasonCode, reasonCodeLabel, stateChangeTime: iso(at) };
@@ -250,9 +253,9 @@ function structuredCloneQueues(list: QueueDataUpdateData['queueData']): QueueDat
 
 function applyWorkitemAdded(state: SessionState, u: WorkitemAddedUpdate, now: number): TransitionResult {
   const w = u.workitem;
-  if (state.workitems[w.id] !== undefined) return reject(state, ErrorCode.DUPLICATE_UPDATE, `workitem "${w.id}" already exists`, u);
+  if (own(state.workitems, w.id) !== undefined) return reject(state, ErrorCode.DUPLICATE_UPDATE, `workitem "${w.id}" already exists`, u);
   if (state.ended.includes(w.id)) return reject(state, ErrorCode.DUPLICATE_UPDATE, `workitem "${w.id}" has already ended`, u);
-  const ch = state.channels[w.channelId];
+  const ch = own(state.channels, w.channelId);
   if (ch === undefined) return reject(state, ErrorCode.CHANNEL_NOT_FOUND, `workitem "${w.id}" names unknown channel "${w.channelId}"`, u);
   if (!APPEAR_STATES.has(w.state)) {
     return reject(state, ErrorCode.INVALID_TRANSITION, `workitem "${w.id}" cannot appear in state ${w.state}`, u);
@@ -280,7 +283,7 @@ function applyWorkitemAdded(state: SessionState, u: WorkitemAddedUpdate, now: nu
 }
 
 function lookupLive(state: SessionState, id: string, what: string, u: { requestId?: string }): Workitem | TransitionResult {
-  const wi = state.workitems[id];
+  const wi = own(state.workitems, id);
   if (wi !== undefined) return wi;
   if (state.ended.includes(id)) return reject(state, ErrorCode.WORKITEM_NOT_FOUND, `${what} for workitem "${id}", which has already ended`, u);
   return reject(state, ErrorCode.WORKITEM_NOT_FOUND, `${what} for unknown workitem "${id}"`, u);
@@ -317,18 +320,22 @@ function applyWorkitemData(state: SessionState, u: WorkitemDataUpdate): Transiti
   const found = lookupLive(state, u.id, 'call data update', u);
   if (Array.isArray(found)) return found as TransitionResult;
   const wi = found as Workitem;
+  const key = `wi:${wi.id}`;
+  if (isOutOfOrder(state, key, u.at)) return reject(state, ErrorCode.OUT_OF_ORDER, `call data update for workitem "${wi.id}" is older than the last one applied`, u);
   const changed = Object.keys(u.ctiData).filter((k) => wi.ctiData[k] !== u.ctiData[k]);
   if (changed.length === 0) return reject(state, ErrorCode.DUPLICATE_UPDATE, `call data update for workitem "${wi.id}" changes nothing`, u);
   const next: Workitem = { ...wi, ctiData: { ...wi.ctiData, ...u.ctiData } };
   const events = [workitemEvent('callVariableChanged', next, u.requestId)];
   if (changed.includes('wrapUpReason')) events.push(workitemEvent('wrapupDataChanged', next, u.requestId));
-  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next } }, events];
+  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at) }, events];
 }
 
 function applyWorkitemInfo(state: SessionState, u: WorkitemInfoUpdate): TransitionResult {
   const found = lookupLive(state, u.id, 'workitem info update', u);
   if (Array.isArray(found)) return found as TransitionResult;
   const wi = found as Workitem;
+  const key = `wi:${wi.id}`;
+  if (isOutOfOrder(state, key, u.at)) return reject(state, ErrorCode.OUT_OF_ORDER, `workitem info update for "${wi.id}" is older than the last one applied`, u);
   const next: Workitem = { ...wi };
   if (u.capabilities !== undefined) next.capabilities = [...u.capabilities];
   if (u.participants !== undefined) next.participants = u.participants.map((p) => ({ ...p }));
@@ -340,42 +347,46 @@ function applyWorkitemInfo(state: SessionState, u: WorkitemInfoUpdate): Transiti
   if (JSON.stringify(next) === JSON.stringify(wi)) {
     return reject(state, ErrorCode.DUPLICATE_UPDATE, `workitem info update for "${wi.id}" changes nothing`, u);
   }
-  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next } }, []];
+  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at) }, []];
+}
+
+function copyQueue(q: QueueData): QueueData {
+  return { ...q, statistics: { ...q.statistics } };
 }
 
 function applyQueue(state: SessionState, u: QueueUpdate): TransitionResult {
   if (state.flavor === Flavor.UCCX) return reject(state, ErrorCode.NOT_SUPPORTED, 'queue data is not available on UCCX (seed 001: no queueDataUpdate in CCX)', u);
   const loggedIn = anyVoiceLoggedIn(state.channels);
-  const queues: Record<string, QueueData> = { ...state.queues };
+  const queues: Record<string, QueueData> = Object.assign(Object.create(null) as Record<string, QueueData>, state.queues);
   const events: DomainEvent[] = [];
   switch (u.op) {
     case 'snapshot': {
       for (const id of Object.keys(queues)) delete queues[id];
-      for (const q of u.queues) queues[q.id] = q;
+      for (const q of u.queues) queues[q.id] = copyQueue(q);
       if (loggedIn) events.push(queueEvent(DataState.ENABLED, Object.values(queues)));
       break;
     }
     case 'added': {
       for (const q of u.queues) {
-        if (state.queues[q.id] !== undefined) return reject(state, ErrorCode.DUPLICATE_UPDATE, `queue "${q.id}" is already subscribed`, u);
-        queues[q.id] = q;
+        if (own(queues, q.id) !== undefined) return reject(state, ErrorCode.DUPLICATE_UPDATE, `queue "${q.id}" is already subscribed`, u);
+        queues[q.id] = copyQueue(q);
         if (loggedIn) events.push(queueEvent(DataState.ADDED, [q]));
       }
       break;
     }
     case 'updated': {
       for (const q of u.queues) {
-        const old = state.queues[q.id];
+        const old = own(queues, q.id);
         if (old === undefined) return reject(state, ErrorCode.INVALID_UPDATE, `queue update for unknown queue "${q.id}"`, u);
         if (JSON.stringify(old) === JSON.stringify(q)) return reject(state, ErrorCode.DUPLICATE_UPDATE, `queue update for "${q.id}" changes nothing`, u);
-        queues[q.id] = q;
+        queues[q.id] = copyQueue(q);
         if (loggedIn) events.push(queueEvent(DataState.UPDATED, [q]));
       }
       break;
     }
     case 'deleted': {
       for (const id of u.ids ?? u.queues.map((q) => q.id)) {
-        if (queues[id] === undefined) return reject(state, ErrorCode.INVALID_UPDATE, `queue delete for unknown queue "${id}"`, u);
+        if (own(queues, id) === undefined) return reject(state, ErrorCode.INVALID_UPDATE, `queue delete for unknown queue "${id}"`, u);
         delete queues[id];
         if (loggedIn) events.push(queueEvent(DataState.DELETED, [{ id }]));
       }

@@ -16,6 +16,7 @@ import {
   RequestableAgentState,
   SwitchboardError,
   WorkitemState,
+  cloneEventData,
   cloneWorkitem,
   decideDialOrConsult,
   dtmfTarget,
@@ -98,7 +99,7 @@ export class IntegrationApi {
     this.clock = options.clock ?? options.session.clock;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.newRequestId = options.newRequestId ?? (() => globalThis.crypto.randomUUID());
-    this.emitter = new TypedEmitter<EventMap>((err, name) => this.handlerFailed(err, name));
+    this.emitter = new TypedEmitter<EventMap>((err, name) => this.handlerFailed(err, name), cloneEventData);
     this.unsubscribeSession = this.session.subscribe((e) => this.deliver(e));
   }
 

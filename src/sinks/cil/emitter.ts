@@ -10,7 +10,15 @@ export type Unsubscribe = () => void;
 export class TypedEmitter<M extends object> {
   private readonly handlers = new Map<keyof M, Set<(data: never) => void>>();
 
-  constructor(private readonly onFailure: (error: unknown, name: keyof M) => void) {}
+  /**
+   * @param onFailure told when a handler throws
+   * @param copy gives each handler but the last its own copy of the data (the last gets the
+   *   original), so that what one handler changes never reaches another
+   */
+  constructor(
+    private readonly onFailure: (error: unknown, name: keyof M) => void,
+    private readonly copy: <K extends keyof M>(data: M[K]) => M[K] = (d) => d,
+  ) {}
 
   /**
    * @example
@@ -39,9 +47,11 @@ export class TypedEmitter<M extends object> {
   emit<K extends keyof M>(name: K, data: M[K]): void {
     const set = this.handlers.get(name);
     if (set === undefined) return;
-    for (const h of [...set]) {
+    const handlers = [...set];
+    for (const [i, h] of handlers.entries()) {
+      const own = i === handlers.length - 1 ? data : this.copy(data);
       try {
-        (h as (d: M[K]) => void)(data);
+        (h as (d: M[K]) => void)(own);
       } catch (err) {
         this.onFailure(err, name);
       }
