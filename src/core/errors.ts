@@ -99,7 +99,9 @@ function describeCause(cause: unknown): string | undefined {
     // fall through to String()
   }
   try {
-    return typeof cause === 'function' ? `[function ${cause.name || 'anonymous'}]` : String(cause);
+    if (typeof cause === 'function') return `[function ${cause.name || 'anonymous'}]`;
+    if (typeof cause === 'bigint' || typeof cause === 'symbol') return cause.toString();
+    return Object.prototype.toString.call(cause);
   } catch {
     return '[unprintable cause]';
   }
