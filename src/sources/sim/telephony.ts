@@ -60,22 +60,24 @@ const ECC_NAME = /^[A-Za-z0-9_.[\]-]+$/;
 
 /** The ctiData of an inbound call: seed 001's keys, ECC as `user.<name>`. */
 function inboundCti(w: World, queue: AcdQueue, o: ArriveOptions): CtiData {
-  const cti = w.baseCti('ACD_IN', o.dnis ?? queue.dialedNumber);
-  cti.queueName = queue.name;
-  cti.queueNumber = queue.id;
+  const vars: CtiData = {};
   for (const [k, v] of Object.entries(o.callVariables ?? {})) {
     const m = CALL_VARIABLE.exec(k);
     if (m === null) fail(ErrorCode.INVALID_ARGUMENT, `callVariables key "${k}" must be callVariable1..10`);
     if (typeof v !== 'string') fail(ErrorCode.INVALID_ARGUMENT, `callVariables "${k}" must be a string`);
-    cti[`callVariable${m[1] ?? ''}`] = v;
+    vars[`callVariable${m[1] ?? ''}`] = v;
   }
   for (const [k, v] of Object.entries(o.ecc ?? {})) {
     const name = k.startsWith('user.') ? k.slice(5) : k;
     if (!ECC_NAME.test(name)) fail(ErrorCode.INVALID_ARGUMENT, `ECC variable name "${k}" is not valid`);
     if (typeof v !== 'string') fail(ErrorCode.INVALID_ARGUMENT, `ECC variable "${k}" must be a string`);
-    cti[`user.${name}`] = v;
+    vars[`user.${name}`] = v;
   }
-  return cti;
+  // The call key is drawn only once the call is sure to exist: a refused arrival uses no number.
+  const cti = w.baseCti('ACD_IN', o.dnis ?? queue.dialedNumber);
+  cti.queueName = queue.name;
+  cti.queueNumber = queue.id;
+  return Object.assign(cti, vars);
 }
 
 /** A caller dials in: the call queues and the ACD offers it when an agent is free. */
@@ -83,6 +85,8 @@ export function arrive(w: World, o: ArriveOptions): Call {
   if (typeof o?.from !== 'string' || o.from === '') fail(ErrorCode.INVALID_ARGUMENT, 'arrive: "from" must be a non-empty string');
   const queue = w.queues.get(o.queue);
   if (queue === undefined) fail(ErrorCode.INVALID_ARGUMENT, `arrive: unknown queue "${o.queue}" (known: ${[...w.queues.keys()].join(', ')})`);
+  if (o.dnis !== undefined && (typeof o.dnis !== 'string' || o.dnis === '')) fail(ErrorCode.INVALID_ARGUMENT, 'arrive: "dnis" must be a non-empty string');
+  if (o.patienceMs !== undefined && !(typeof o.patienceMs === 'number' && o.patienceMs >= 0)) fail(ErrorCode.INVALID_ARGUMENT, 'arrive: "patienceMs" must be a number >= 0');
   const cti = inboundCti(w, queue, o);
   const call = w.newCall('inbound', o.from, cti.dialedNumber ?? queue.dialedNumber, cti);
   w.addExternal(call, o.from, true);
