@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/**
+ * @module cli/bin
+ * The `switchboard` executable: runs {@link main} and turns its result into an exit status
+ * (0 fine, 1 a replay met malformed lines, 2 a usage or runtime error).
+ */
+import { main } from './main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`switchboard: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,91 @@
+/**
+ * @module cli/main
+ * `switchboard <command>`: replay a captured trace, or run the live simulated contact center.
+ * Arguments are parsed with node:util's parseArgs; every error names the option at fault.
+ */
+import { parseArgs } from 'node:util';
+import { runReplay } from './replay.js';
+import { runStart } from './start.js';
+import { UsageError } from './errors.js';
+
+const HELP = `switchboard — open CTI hub
+
+Usage:
+  switchboard start [--agents N] [--rate CALLS_PER_MINUTE] [--speed X] [--seed N] [--flavor UCCE|UCCX]
+      Run a simulated contact center live and print agent 1's cil events as they happen.
+  switchboard replay --source sim [FILE]
+      Read a trace (JSON Lines, FILE or standard input) and write every cil event as JSON Lines.
+      Malformed lines are reported on standard error with their line number and skipped;
+      the exit status is 1 if any was. Trace format: docs/sim-trace.md.
+  switchboard --help | help
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case 'replay': {
+      const { values, positionals } = parseArgs({ args: rest, options: { source: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true });
+      if (values.help === true) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      if (positionals.length > 1) throw new UsageError(`replay takes at most one FILE (got ${positionals.join(' ')})`);
+      return runReplay({ source: values.source ?? '', file: positionals[0], stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'start': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          agents: { type: 'string' },
+          rate: { type: 'string' },
+          speed: { type: 'string' },
+          seed: { type: 'string' },
+          flavor: { type: 'string' },
+          duration: { type: 'string' },
+          help: { type: 'boolean' },
+        },
+      });
+      if (values.help === true) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      return runStart({
+        agents: intOption('--agents', values.agents, 5, 1, 10_000),
+        rate: numberOption('--rate', values.rate, 6),
+        speed: numberOption('--speed', values.speed, 10),
+        seed: intOption('--seed', values.seed, 1, 0, 2 ** 31),
+        flavor: flavorOption(values.flavor),
+        durationSeconds: values.duration === undefined ? undefined : numberOption('--duration', values.duration, 0),
+        stdout: process.stdout,
+      });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (try: switchboard --help)`);
+  }
+}
+
+function numberOption(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a non-negative number (got "${raw}")`);
+  return n;
+}
+
+function intOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  const n = numberOption(name, raw, fallback);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+  return n;
+}
+
+function flavorOption(raw: string | undefined): 'UCCE' | 'UCCX' {
+  if (raw === undefined) return 'UCCE';
+  const up = raw.toUpperCase();
+  if (up !== 'UCCE' && up !== 'UCCX') throw new UsageError(`--flavor must be UCCE or UCCX (got "${raw}")`);
+  return up;
+}
