@@ -27,8 +27,8 @@ export interface Agent {
   api: IntegrationApi;
   cil: Cil;
   /** Connect the source; its updates flow into the session from now on. */
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
+  connect: () => Promise<void>;
+  disconnect: () => Promise<void>;
 }
 
 export function createAgent(options: CreateAgentOptions): Agent {
