@@ -96,7 +96,7 @@ function describeCause(cause: unknown): string | undefined {
     const json = JSON.stringify(cause);
     if (typeof json === 'string') return json;
   } catch {
-    // fall through to String()
+    // not JSON: describe it below
   }
   try {
     if (typeof cause === 'function') return `[function ${cause.name || 'anonymous'}]`;
