@@ -48,7 +48,7 @@ describe('queue statistics', () => {
     expect(stats()).toMatchObject({ agentsWrapUpNotReady: 1, agentsNotReady: 1, agentsReady: 0 });
   });
 
-  it('count calls in queue with the start time of the longest, and escalate at the thresholds', async () => {
+  it('count calls in queue with the start time of the longest, and escalate at the thresholds', () => {
     const { clock, cc } = makeCenter({ queues: [{ id: 'sales', name: 'Sales', warnCallsInQueue: 2, criticalCallsInQueue: 3 }, { id: 'support', name: 'Support' }] });
     const ids: string[] = [];
     const levels: string[] = [];

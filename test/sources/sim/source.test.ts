@@ -204,7 +204,7 @@ describe('options', () => {
     it(`refuses ${name} with INVALID_ARGUMENT naming the field`, () => {
       let err: unknown;
       try {
-        new SimContactCenter({ ...base, ...patch } as ConstructorParameters<typeof SimContactCenter>[0]);
+        new SimContactCenter({ ...base, ...patch });
       } catch (e) {
         err = e;
       }
