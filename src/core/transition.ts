@@ -350,6 +350,16 @@ function applyWorkitemInfo(state: SessionState, u: WorkitemInfoUpdate): Transiti
   return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at) }, []];
 }
 
+function sameQueue(a: QueueData, b: QueueData): boolean {
+  if (a.name !== b.name || a.channel !== b.channel || a.escalationLevel !== b.escalationLevel) return false;
+  const sa = a.statistics as unknown as Record<string, unknown>;
+  const sb = b.statistics as unknown as Record<string, unknown>;
+  const keys = Object.keys(sb);
+  if (Object.keys(sa).length !== keys.length) return false;
+  for (const k of keys) if (sa[k] !== sb[k]) return false;
+  return true;
+}
+
 function copyQueue(q: QueueData): QueueData {
   return { ...q, statistics: { ...q.statistics } };
 }
@@ -378,7 +388,7 @@ function applyQueue(state: SessionState, u: QueueUpdate): TransitionResult {
       for (const q of u.queues) {
         const old = own(queues, q.id);
         if (old === undefined) return reject(state, ErrorCode.INVALID_UPDATE, `queue update for unknown queue "${q.id}"`, u);
-        if (JSON.stringify(old) === JSON.stringify(q)) return reject(state, ErrorCode.DUPLICATE_UPDATE, `queue update for "${q.id}" changes nothing`, u);
+        if (sameQueue(old, q)) return reject(state, ErrorCode.DUPLICATE_UPDATE, `queue update for "${q.id}" changes nothing`, u);
         queues[q.id] = copyQueue(q);
         if (loggedIn) events.push(queueEvent(DataState.UPDATED, [q]));
       }

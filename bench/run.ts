@@ -1,0 +1,9 @@
+/**
+ * `npm run bench`: every benchmark, figures printed, nothing asserted. Not part of `npm test`.
+ * Options: BENCH_AGENTS (default 500), BENCH_UPDATES (default 1000000).
+ */
+import { benchPipeline } from './pipeline.js';
+
+const agents = Number(process.env.BENCH_AGENTS ?? 500);
+const updates = Number(process.env.BENCH_UPDATES ?? 1_000_000);
+await benchPipeline(agents, updates);
