@@ -6,6 +6,12 @@
  */
 import { main } from './main.js';
 
+// `switchboard replay ... | head`: a reader that went away is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
