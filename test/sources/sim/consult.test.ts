@@ -65,6 +65,21 @@ describe('consult', () => {
     a.expectClean();
   });
 
+  it('if the caller hangs up during the consult, the original wraps up and the consult becomes a normal call', async () => {
+    const { cc, a, b, id } = await onCall();
+    const consultId = await consultB(a, b, id);
+    cc.callerHangup(id);
+    expect(a.item(id).state).toBe('Wrapup');
+    expect(a.item(consultId)).toMatchObject({ state: 'Active', capabilities: ['Hold', 'End', 'Consult', 'DirectTransfer', 'SingleStepConference', 'SendDtmf', 'UpdateData'] });
+    expect(a.channel.state).toBe('Active');
+    await b.do({ type: 'end', workitemId: consultId });
+    expect(a.items.map((w) => [w.id, w.state])).toEqual([[id, 'Wrapup']]);
+    expect(b.items).toEqual([]);
+    expect(a.channel.state).toBe('Wrapup');
+    a.expectClean();
+    b.expectClean();
+  });
+
   it('is refused from a held call, to a busy agent, and without Consult capability', async () => {
     const { cc, a, b, id } = await onCall();
     await a.do({ type: 'hold', workitemId: id });
@@ -144,6 +159,21 @@ describe('conference', () => {
     expect(b.item(consultId).participants.map((p) => p.address).sort()).toEqual(['1001001', '1002001']);
     await a.do({ type: 'end', workitemId: id });
     expect(a.item(id).state).toBe('Wrapup');
+    expect(b.item(consultId).state).toBe('Wrapup');
+    a.expectClean();
+    b.expectClean();
+  });
+
+  it('an agent leaving the conference leaves the others talking', async () => {
+    const { cc, a, b, id } = await onCall();
+    const consultId = await consultB(a, b, id);
+    await a.do({ type: 'conference', workitemId: id, consultId });
+    await a.do({ type: 'end', workitemId: id });
+    expect(a.item(id).state).toBe('Wrapup');
+    expect(b.item(consultId)).toMatchObject({ state: 'Active', classification: 'Conference' });
+    expect(b.item(consultId).participants.map((p) => p.address).sort()).toEqual(['+41445550101', '1002001']);
+    expect(cc.call(id)?.parties.sort()).toEqual(['+41445550101', '1002001']);
+    cc.callerHangup(consultId);
     expect(b.item(consultId).state).toBe('Wrapup');
     a.expectClean();
     b.expectClean();
