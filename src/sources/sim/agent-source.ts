@@ -16,6 +16,13 @@ import type { AgentReceiver, World } from './world.js';
  * The Source of one simulated agent. Get it from {@link SimContactCenter.source}; it supports
  * every request type. Requests work whether or not the source is connected (like Finesse's REST
  * API without XMPP); updates reach only a connected emitter.
+ *
+ * @example
+ * const source = cc.source('1001');
+ * const session = new AgentSession({ clock, flavor: cc.flavor });
+ * await source.connect((update) => session.apply(update));
+ * await source.request({ type: 'setAgentState', channelId: 'voice', state: 'Ready', requestId: 'r1' });
+ * clock.advance(0); // the agentState update (requestId 'r1') arrives now, after the promise resolved
  */
 export class SimAgentSource implements Source, AgentReceiver {
   readonly kind = 'sim';

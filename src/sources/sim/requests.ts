@@ -130,6 +130,7 @@ export function execute(w: World, agent: SimAgent, r: PlatformRequest): void {
     if (requestId === undefined) fail(ErrorCode.INVALID_ARGUMENT, 'request.requestId must be a string');
     w.run(agent, requestId, () => apply(w, agent, r));
   } catch (err) {
-    throw toSwitchboardError(err, ErrorCode.PLATFORM_ERROR, requestId);
+    // Refusals are SwitchboardErrors already; anything else is a simulator bug, not a platform answer.
+    throw toSwitchboardError(err, ErrorCode.INTERNAL, requestId);
   }
 }

@@ -299,7 +299,7 @@ export class SimTraceRunner {
       // Deliver what is due now: with latency 0 the command's own updates.
       this.clock.set(this.clock.now());
     } catch (err) {
-      const e = toSwitchboardError(err, ErrorCode.PLATFORM_ERROR);
+      const e = toSwitchboardError(err, ErrorCode.INTERNAL);
       throw new SwitchboardError(e.code, e.message.startsWith(`line ${cmd.line}:`) ? e.message : `line ${cmd.line}: ${e.message}`, { requestId: e.requestId, cause: err });
     }
   }
