@@ -8,13 +8,13 @@
 import type { Clock } from '../../core/clock.js';
 import { ErrorCode, SwitchboardError } from '../../core/errors.js';
 import {
+  Direction,
   Flavor,
   RequestableAgentState,
   WorkitemState,
   type AgentState,
   type Classification,
   type CtiData,
-  type Direction,
   type QueueData,
 } from '../../core/model.js';
 import { SimAgentSource } from './agent-source.js';
@@ -258,6 +258,6 @@ export class SimContactCenter {
 function statusOf(c: Call): SimCallStatus {
   if (c.waiting) return 'queued';
   if (t.isAnswered(c)) return 'connected';
-  for (const p of c.parties) if (p.kind === 'leg' && p.leg.state === WorkitemState.Offered && p.leg.direction === 'Incoming') return 'ringing';
+  for (const p of c.parties) if (p.kind === 'leg' && p.leg.state === WorkitemState.Offered && p.leg.direction === Direction.Incoming) return 'ringing';
   return 'dialing';
 }
