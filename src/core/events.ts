@@ -6,6 +6,7 @@
  */
 import type { AgentState, ChannelType, DataState, QueueData, Workitem } from './model.js';
 import { cloneWorkitem } from './workitem.js';
+import type { InteractionRecord } from './interaction.js';
 import type { ErrorCode } from './errors.js';
 
 export const WorkitemEventName = {
@@ -79,8 +80,23 @@ export interface EventMap {
   error: ErrorEventData;
 }
 
+/**
+ * An interaction ended and its record is final: sinks log it (exactly once per id). Not a seed
+ * 001 event, so it is not part of `cil`; sinks and the typed API's `onInteractionEnd` see it.
+ */
+export interface InteractionEndData {
+  event: 'interactionEnd';
+  version: string;
+  record: InteractionRecord;
+}
+
+/** Everything a session dispatches: the seed 001 events plus interactionEnd. */
+export interface SessionEventMap extends EventMap {
+  interactionEnd: InteractionEndData;
+}
+
 /** A domain event as sinks receive it: a union on `type`. */
-export type DomainEvent = { [K in keyof EventMap]: { type: K; data: EventMap[K] } }[keyof EventMap];
+export type DomainEvent = { [K in keyof SessionEventMap]: { type: K; data: SessionEventMap[K] } }[keyof SessionEventMap];
 
 const WORKITEM_EVENTS: ReadonlySet<string> = new Set(Object.values(WorkitemEventName));
 
@@ -92,15 +108,17 @@ export function isWorkitemEvent(e: DomainEvent): e is Extract<DomainEvent, { typ
  * A copy of an event's data that shares nothing with the original: each listener gets its own,
  * so that one listener's changes never reach another (or the session state).
  */
-export function cloneEventData<K extends keyof EventMap>(data: EventMap[K]): EventMap[K] {
+export function cloneEventData<K extends keyof SessionEventMap>(data: SessionEventMap[K]): SessionEventMap[K] {
   const d = data;
   switch (d.event) {
+    case 'interactionEnd':
+      return { ...d, record: structuredClone(d.record) };
     case 'agentStateChange':
     case 'error':
       return { ...d };
     case 'queueDataUpdate':
       return { ...d, queueData: d.queueData.map((q) => ('statistics' in q ? { ...q, statistics: { ...q.statistics } } : { id: q.id })) };
     default:
-      return { ...cloneWorkitem(d), event: d.event, version: d.version, requestId: d.requestId } as EventMap[K];
+      return { ...cloneWorkitem(d), event: d.event, version: d.version, requestId: d.requestId } as SessionEventMap[K];
   }
 }

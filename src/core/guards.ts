@@ -13,6 +13,7 @@ import {
   WorkitemState,
 } from './model.js';
 import { ErrorCode } from './errors.js';
+import { InteractionChannel } from './interaction.js';
 
 type Obj = Record<string, unknown>;
 
@@ -83,6 +84,41 @@ function crmRecords(o: Obj, key: string, where: string): string | undefined {
 }
 function first(...checks: (string | undefined)[]): string | undefined {
   return checks.find((c) => c !== undefined);
+}
+
+const INTERACTION_CHANNELS = values(InteractionChannel);
+const STRING_FIELDS = ['id', 'source', 'agentId', 'ani', 'startTime', 'endTime'] as const;
+const OPTIONAL_STRINGS = [
+  'globalId', 'callerName', 'dnis', 'phoneNumber', 'destinationAddress', 'resourceAddress', 'email', 'establishedTime', 'queueId', 'queueName',
+  'disposition', 'subject', 'comments', 'recordingUrl', 'playbackUrl', 'origination', 'interactionOrigin', 'uui', 'asaiUui',
+] as const;
+const NUMBER_FIELDS = ['durationSeconds', 'acwSeconds', 'holdSeconds'] as const;
+const BOOLEAN_FIELDS = ['internal', 'isTransfer', 'isConference', 'callMuted', 'callRecording'] as const;
+
+/** What is wrong with a value that should be an {@link InteractionRecord}, or undefined. */
+export function describeRecordProblem(r: unknown, where = 'interaction record'): string | undefined {
+  if (!isObj(r)) return `${where}: "record" must be an object`;
+  const w = `${where}: "record.`;
+  for (const k of STRING_FIELDS) if (typeof r[k] !== 'string') return `${w}${k}" must be a string`;
+  for (const k of OPTIONAL_STRINGS) if (r[k] !== undefined && typeof r[k] !== 'string') return `${w}${k}" must be a string`;
+  for (const k of NUMBER_FIELDS) if (typeof r[k] !== 'number' || !Number.isFinite(r[k])) return `${w}${k}" must be a finite number`;
+  for (const k of BOOLEAN_FIELDS) if (typeof r[k] !== 'boolean') return `${w}${k}" must be true or false`;
+  if (r.priority !== undefined && (typeof r.priority !== 'number' || !Number.isFinite(r.priority))) return `${w}priority" must be a finite number`;
+  if (typeof r.channel !== 'string' || !INTERACTION_CHANNELS.has(r.channel)) return `${w}channel" must be one of ${[...INTERACTION_CHANNELS].join(', ')}`;
+  if (typeof r.direction !== 'string' || !DIRECTIONS.has(r.direction)) return `${w}direction" must be Incoming or Outgoing`;
+  if (typeof r.classification !== 'string' || !CLASSIFICATIONS.has(r.classification)) return `${w}classification" must be one of ${[...CLASSIFICATIONS].join(', ')}`;
+  if (typeof r.finalState !== 'string' || !WORKITEM_STATES.has(r.finalState)) return `${w}finalState" must be a workitem state`;
+  if (!Array.isArray(r.workCodes) || r.workCodes.some((c) => typeof c !== 'string')) return `${w}workCodes" must be an array of strings`;
+  if (!Array.isArray(r.callParties)) return `${w}callParties" must be an array`;
+  for (const [i, p] of r.callParties.entries()) {
+    if (!isObj(p) || typeof p.id !== 'string' || typeof p.name !== 'string' || typeof p.phone !== 'string') return `${w}callParties[${i}]" needs string "id", "name" and "phone"`;
+  }
+  if (!isObj(r.data)) return `${w}data" must be an object of strings`;
+  for (const [k, v] of Object.entries(r.data)) if (typeof v !== 'string') return `${w}data.${k}" must be a string (got ${typeof v})`;
+  const assoc = crmRecords(r, 'associations', where);
+  if (assoc !== undefined || !Array.isArray(r.associations)) return assoc ?? `${w}associations" must be an array`;
+  if (!isObj(r.raw)) return `${w}raw" must be an object`;
+  return undefined;
 }
 
 /**
@@ -158,6 +194,8 @@ export function describeUpdateProblem(u: unknown): string | undefined {
       if (u.ids !== undefined && (!Array.isArray(u.ids) || u.ids.some((i) => typeof i !== 'string'))) return `${where}: "ids" must be an array of strings`;
       return undefined;
     }
+    case 'interactionRecord':
+      return describeRecordProblem(u.record, where);
     case 'platformError':
       return first(oneOf(u, 'code', ERROR_CODES, where), str(u, 'message', where), optStr(u, 'workitemId', where));
     default:

@@ -14,3 +14,4 @@ export * from './requests.js';
 export * from './transition.js';
 export * from './session.js';
 export * from './workitem.js';
+export * from './interaction.js';

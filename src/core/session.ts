@@ -6,7 +6,7 @@
  * HANDLER_ERROR `error` event for the rest.
  */
 import { ErrorCode, type SwitchboardError } from './errors.js';
-import { cloneEventData, type DomainEvent } from './events.js';
+import { cloneEventData, type DomainEvent, type SessionEventMap } from './events.js';
 import { Flavor } from './model.js';
 import { errorEvent, initialState, transition, type SessionState } from './transition.js';
 import type { PlatformUpdate } from './updates.js';
@@ -80,7 +80,7 @@ export class AgentSession {
     for (const [i, l] of listeners.entries()) {
       // Each listener gets its own copy, the last one the original (untouched until then):
       // what one listener changes never reaches another.
-      const own = i === listeners.length - 1 ? event : ({ type: event.type, data: cloneEventData(event.data) } as DomainEvent);
+      const own = i === listeners.length - 1 ? event : ({ type: event.type, data: cloneEventData<keyof SessionEventMap>(event.data) } as DomainEvent);
       try {
         l(own);
       } catch (err) {
@@ -88,7 +88,7 @@ export class AgentSession {
           this.onListenerFailure(err, event);
           continue;
         }
-        const requestId = event.data.event === 'queueDataUpdate' ? undefined : event.data.requestId || undefined;
+        const requestId = event.data.event === 'queueDataUpdate' || event.data.event === 'interactionEnd' ? undefined : event.data.requestId || undefined;
         failures.push({ failed: l, report: errorEvent(ErrorCode.HANDLER_ERROR, `a listener failed on ${event.type}: ${err instanceof Error ? err.message : String(err)}`, requestId) });
       }
     }

@@ -38,6 +38,7 @@ import type {
 } from './updates.js';
 import { describeUpdateProblem } from './guards.js';
 import { cloneWorkitem } from './workitem.js';
+import { buildInteractionRecord, type InteractionRecord, type WorkitemTiming } from './interaction.js';
 
 /** How many ended workitem ids a session remembers, to refuse late updates and re-creation. */
 export const ENDED_MEMORY = 512;
@@ -56,10 +57,14 @@ export interface SessionState {
   readonly reasonCodes: Readonly<Partial<Record<ReasonType, ReasonCode[]>>>;
   /** UCCX channels on a call taken in NotReady, whose Active step was not reported (seed 001). */
   readonly ccxQuietActive: Readonly<Record<string, true>>;
+  /** Timing of each live workitem, for its interaction record. */
+  readonly timing: Readonly<Record<string, WorkitemTiming>>;
+  /** The source's kind, from the session update. */
+  readonly source: string;
 }
 
 export function initialState(flavor: Flavor = Flavor.UCCE): SessionState {
-  return { flavor, agent: undefined, channels: {}, workitems: {}, lastAt: {}, ended: [], queues: {}, reasonCodes: {}, ccxQuietActive: {} };
+  return { flavor, agent: undefined, channels: {}, workitems: {}, lastAt: {}, ended: [], queues: {}, reasonCodes: {}, ccxQuietActive: {}, timing: {}, source: 'unknown' };
 }
 
 type Ended = typeof WorkitemState.Ended | typeof WorkitemState.EndedAbandoned | typeof WorkitemState.EndedTransferred | typeof WorkitemState.EndedUnknown;
@@ -123,6 +128,8 @@ export function transition(state: SessionState, update: PlatformUpdate, now: num
       return applyQueue(state, update);
     case 'platformError':
       return [state, [errorEvent(update.code, update.message, update.requestId)]];
+    case 'interactionRecord':
+      return applyInteractionRecord(state, update.record, update.requestId);
   }
 }
 
@@ -172,7 +179,7 @@ function applySession(state: SessionState, u: SessionUpdate, now: number): Trans
       };
     }
   }
-  return [{ ...state, agent: { ...u.agent }, channels, reasonCodes: u.reasonCodes ?? state.reasonCodes }, []];
+  return [{ ...state, agent: { ...u.agent }, channels, reasonCodes: u.reasonCodes ?? state.reasonCodes, source: u.source ?? state.source }, []];
 }
 
 function applyAgentState(state: SessionState, u: AgentStateUpdate, now: number): TransitionResult {
@@ -278,7 +285,18 @@ function applyWorkitemAdded(state: SessionState, u: WorkitemAddedUpdate, now: nu
   };
   const connectedAt = w.connectedAt ?? (connected ? iso(u.at ?? now) : undefined);
   if (connectedAt !== undefined) wi.connectedAt = connectedAt;
-  const next: SessionState = { ...state, workitems: { ...state.workitems, [wi.id]: wi }, lastAt: withLastAt(state, `wi:${wi.id}`, u.at) };
+  const at = u.at ?? now;
+  const timing: WorkitemTiming = { createdAt: at, heldMs: 0, workCodes: wi.ctiData.wrapUpReason ? [wi.ctiData.wrapUpReason] : [] };
+  if (connected) timing.connectedAt = connectedAt !== undefined && !Number.isNaN(Date.parse(connectedAt)) ? Date.parse(connectedAt) : at;
+  if (w.state === WorkitemState.Paused) timing.heldSince = at;
+  if (w.state === WorkitemState.Wrapup) timing.wrapupAt = at;
+  if (u.raw !== undefined) timing.raw = { ...u.raw };
+  const next: SessionState = {
+    ...state,
+    workitems: { ...state.workitems, [wi.id]: wi },
+    lastAt: withLastAt(state, `wi:${wi.id}`, u.at),
+    timing: { ...state.timing, [wi.id]: timing },
+  };
   return [next, [workitemEvent('workitemCreate', wi, u.requestId)]];
 }
 
@@ -301,17 +319,22 @@ function applyWorkitemState(state: SessionState, u: WorkitemStateUpdate, now: nu
   const next: Workitem = { ...wi, state: u.state };
   if (u.capabilities !== undefined) next.capabilities = [...u.capabilities];
   if (u.participants !== undefined) next.participants = u.participants.map((p) => ({ ...p }));
-  if (u.state === WorkitemState.Active && next.connectedAt === undefined) next.connectedAt = iso(u.at ?? now);
+  const at = u.at ?? now;
+  if (u.state === WorkitemState.Active && next.connectedAt === undefined) next.connectedAt = iso(at);
+  const timing = stepTiming(own(state.timing, wi.id) ?? { createdAt: at, heldMs: 0, workCodes: [] }, wi.state, u.state, at, u.raw);
   if (isEndedState(u.state)) {
     next.capabilities = [];
-    const workitems = { ...state.workitems };
-    delete workitems[wi.id];
-    const lastAt = { ...state.lastAt };
-    delete lastAt[key];
-    const ended = state.ended.length >= ENDED_MEMORY ? [...state.ended.slice(1), wi.id] : [...state.ended, wi.id];
-    return [{ ...state, workitems, lastAt, ended }, [workitemEvent('workitemEnd', next, u.requestId)]];
+    const workitems = without(state.workitems, wi.id);
+    const record = buildInteractionRecord(next, timing, at, state.source, state.agent?.extension);
+    const after: SessionState = { ...state, workitems, lastAt: without(state.lastAt, key), timing: without(state.timing, wi.id), ended: remember(state.ended, wi.id) };
+    return [after, [workitemEvent('workitemEnd', next, u.requestId), interactionEnd(record)]];
   }
-  const after: SessionState = { ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at) };
+  const after: SessionState = {
+    ...state,
+    workitems: { ...state.workitems, [wi.id]: next },
+    lastAt: withLastAt(state, key, u.at),
+    timing: { ...state.timing, [wi.id]: timing },
+  };
   if (eventName === null) return [after, []];
   return [after, [workitemEvent(eventName, next, u.requestId)]];
 }
@@ -326,8 +349,14 @@ function applyWorkitemData(state: SessionState, u: WorkitemDataUpdate): Transiti
   if (changed.length === 0) return reject(state, ErrorCode.DUPLICATE_UPDATE, `call data update for workitem "${wi.id}" changes nothing`, u);
   const next: Workitem = { ...wi, ctiData: { ...wi.ctiData, ...u.ctiData } };
   const events = [workitemEvent('callVariableChanged', next, u.requestId)];
-  if (changed.includes('wrapUpReason')) events.push(workitemEvent('wrapupDataChanged', next, u.requestId));
-  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at) }, events];
+  let timing = state.timing;
+  if (changed.includes('wrapUpReason')) {
+    events.push(workitemEvent('wrapupDataChanged', next, u.requestId));
+    const t = own(state.timing, wi.id);
+    const reason = u.ctiData.wrapUpReason;
+    if (t !== undefined && reason !== undefined && reason !== '') timing = { ...state.timing, [wi.id]: { ...t, workCodes: [...t.workCodes, reason] } };
+  }
+  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at), timing }, events];
 }
 
 function applyWorkitemInfo(state: SessionState, u: WorkitemInfoUpdate): TransitionResult {
@@ -348,6 +377,42 @@ function applyWorkitemInfo(state: SessionState, u: WorkitemInfoUpdate): Transiti
     return reject(state, ErrorCode.DUPLICATE_UPDATE, `workitem info update for "${wi.id}" changes nothing`, u);
   }
   return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at) }, []];
+}
+
+/** A copy of `record` without `key` (never `delete` on shared state). */
+function without<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(record)) if (k !== key) Object.defineProperty(out, k, { value: record[k], enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function remember(ended: readonly string[], id: string): readonly string[] {
+  return ended.length >= ENDED_MEMORY ? [...ended.slice(1), id] : [...ended, id];
+}
+
+/** Timing after a lifecycle step: first connect, hold periods, wrap-up start. */
+function stepTiming(t: WorkitemTiming, from: WorkitemState, to: WorkitemState, at: number, raw: Record<string, unknown> | undefined): WorkitemTiming {
+  const next: WorkitemTiming = { ...t };
+  if (raw !== undefined) next.raw = { ...(t.raw ?? {}), ...raw };
+  if (from === WorkitemState.Paused && next.heldSince !== undefined) {
+    next.heldMs += Math.max(0, at - next.heldSince);
+    delete next.heldSince;
+  }
+  if (to === WorkitemState.Active && next.connectedAt === undefined) next.connectedAt = at;
+  if (to === WorkitemState.Paused) next.heldSince = at;
+  if (to === WorkitemState.Wrapup) next.wrapupAt = at;
+  return next;
+}
+
+function interactionEnd(record: InteractionRecord): DomainEvent {
+  return { type: 'interactionEnd', data: { event: 'interactionEnd', version: API_VERSION, record } };
+}
+
+/** A finished record from a log-only source: logged once per id, whatever duplicates arrive. */
+function applyInteractionRecord(state: SessionState, record: InteractionRecord, requestId: string | undefined): TransitionResult {
+  const key = `record:${record.id}`;
+  if (state.ended.includes(key)) return reject(state, ErrorCode.DUPLICATE_UPDATE, `interaction "${record.id}" was already logged`, { requestId });
+  return [{ ...state, ended: remember(state.ended, key) }, [interactionEnd(structuredClone(record))]];
 }
 
 function sameQueue(a: QueueData, b: QueueData): boolean {

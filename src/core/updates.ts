@@ -24,6 +24,7 @@ import type {
   CrmRecord,
 } from './model.js';
 import type { ErrorCode } from './errors.js';
+import type { InteractionRecord } from './interaction.js';
 
 interface UpdateBase {
   /** Platform time of the update, ms since the epoch. Older than the last applied → OUT_OF_ORDER. */
@@ -34,6 +35,8 @@ interface UpdateBase {
 /** The session's agent and channels are known (login or reconnect). */
 export interface SessionUpdate extends UpdateBase {
   type: 'session';
+  /** The source's kind ('sim', 'finesse', ...), stamped on interaction records. */
+  source?: string;
   agent: AgentInfo;
   channels: { id: string; type: ChannelType }[];
   reasonCodes?: Partial<Record<ReasonType, ReasonCode[]>>;
@@ -63,6 +66,8 @@ export interface WorkitemAddedUpdate extends UpdateBase {
     capabilities?: Capability[];
     connectedAt?: string;
   };
+  /** The platform's own fields for this item, kept in its interaction record. */
+  raw?: Record<string, unknown>;
 }
 
 /** A workitem's lifecycle state changes. */
@@ -72,6 +77,8 @@ export interface WorkitemStateUpdate extends UpdateBase {
   state: WorkitemState;
   capabilities?: Capability[];
   participants?: Participant[];
+  /** The platform's own fields, merged into what the interaction record keeps. */
+  raw?: Record<string, unknown>;
 }
 
 /** Call data changes (call variables, ECC variables, wrapUpReason): only the changed keys. */
@@ -113,6 +120,12 @@ export interface PlatformErrorUpdate extends UpdateBase {
   workitemId?: string;
 }
 
+/** A finished interaction from a log-only source (Avaya, Bright Pattern). */
+export interface InteractionRecordUpdate extends UpdateBase {
+  type: 'interactionRecord';
+  record: InteractionRecord;
+}
+
 export type PlatformUpdate =
   | SessionUpdate
   | AgentStateUpdate
@@ -121,6 +134,7 @@ export type PlatformUpdate =
   | WorkitemDataUpdate
   | WorkitemInfoUpdate
   | QueueUpdate
-  | PlatformErrorUpdate;
+  | PlatformErrorUpdate
+  | InteractionRecordUpdate;
 
 export type PlatformUpdateType = PlatformUpdate['type'];

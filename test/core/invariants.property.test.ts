@@ -179,7 +179,7 @@ interface FlowSpec {
 
 interface Step {
   update: PlatformUpdate;
-  events: WorkitemEventName[];
+  events: (WorkitemEventName | 'interactionEnd')[];
 }
 
 const flowSpecArb: fc.Arbitrary<FlowSpec> = fc.record({
@@ -197,7 +197,7 @@ function flowSteps(id: string, spec: FlowSpec): Step[] {
   const steps: Step[] = [];
   let n = 0;
   let state: WorkitemState = spec.start;
-  const to = (next: WorkitemState, events: WorkitemEventName[]) => {
+  const to = (next: WorkitemState, events: (WorkitemEventName | 'interactionEnd')[]) => {
     steps.push({ update: { type: 'workitemState', id, state: next }, events });
     state = next;
     withData();
@@ -220,7 +220,8 @@ function flowSteps(id: string, spec: FlowSpec): Step[] {
     }
   }
   if (spec.wrapup && state !== WorkitemState.Offered && state !== WorkitemState.Wrapup) to(WorkitemState.Wrapup, ['workitemWrapup']);
-  to(spec.end, ['workitemEnd']);
+  // The end fires workitemEnd, then the interaction's record (interactionEnd).
+  to(spec.end, ['workitemEnd', 'interactionEnd']);
   // The data change after the end would be refused; a legal flow stops at the end.
   if (steps.at(-1)?.update.type === 'workitemData') steps.pop();
   return steps;
@@ -355,6 +356,8 @@ function runChecked(flavor: Flavor, updates: readonly unknown[], makeSession: (c
           }
           break;
         }
+        case 'interactionEnd':
+          break;
         default: {
           const id = e.data.id;
           check(!ended.has(id), `${where}: ${e.type} for "${id}" after its workitemEnd`);

@@ -93,9 +93,11 @@ describe('WORKITEM_TRANSITIONS', () => {
     if (expected === null) {
       expect(events).toEqual([]);
     } else {
-      const e = only(events);
+      // An end also hands the finished interaction record to the logging sinks.
+      if (expected === 'workitemEnd') expect(events.map((x) => x.type)).toEqual(['workitemEnd', 'interactionEnd']);
+      const e = expected === 'workitemEnd' ? events[0]! : only(events);
       expect(e.type).toBe(expected);
-      if (e.type === 'error' || e.type === 'agentStateChange' || e.type === 'queueDataUpdate') throw new Error('not a workitem event');
+      if (e.type === 'error' || e.type === 'agentStateChange' || e.type === 'queueDataUpdate' || e.type === 'interactionEnd') throw new Error('not a workitem event');
       expect(e.data.event).toBe(expected);
       expect(e.data.id).toBe('w1');
       expect(e.data.state).toBe(to);
@@ -140,7 +142,7 @@ describe('WORKITEM_TRANSITIONS', () => {
       ['workitemPause'],
       ['workitemResume'],
       ['workitemWrapup'],
-      ['workitemEnd'],
+      ['workitemEnd', 'interactionEnd'],
     ]);
   });
 
@@ -167,7 +169,8 @@ describe('WORKITEM_TRANSITIONS', () => {
     if (connect.type !== 'workitemConnect') throw new Error(connect.type);
     expect(connect.data.capabilities).toEqual(['Hold', 'End']);
     const [, e3] = transition(s2, { type: 'workitemState', id: 'w1', state: WorkitemState.EndedAbandoned }, T0);
-    const end = only(e3);
+    expect(e3.map((e) => e.type)).toEqual(['workitemEnd', 'interactionEnd']);
+    const end = e3[0]!;
     if (end.type !== 'workitemEnd') throw new Error(end.type);
     expect(end.data.state).toBe('EndedAbandoned');
     expect(end.data.capabilities).toEqual([]);
@@ -491,7 +494,7 @@ describe('event payloads (seed 001 data reference)', () => {
         e.data.queueData.push({ id: 'extra' });
         continue;
       }
-      if (e.type !== 'agentStateChange' && e.type !== 'error') {
+      if (e.type !== 'agentStateChange' && e.type !== 'error' && e.type !== 'interactionEnd') {
         e.data.ctiData.callVariable1 = 'hacked';
         e.data.participants.push({ address: 'hacked' });
         if (e.data.participants[0] !== undefined) e.data.participants[0].address = 'hacked';

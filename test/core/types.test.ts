@@ -26,6 +26,7 @@ import {
   type QueueDataUpdateData,
   type SerializedSwitchboardError,
   type SessionListener,
+  type InteractionRecord,
   type Workitem,
   type WorkitemEventData,
   type WorkitemEventName,
@@ -127,6 +128,9 @@ describe('DomainEvent', () => {
         expectTypeOf(e.data).toExtend<Workitem>();
         expectTypeOf(e.data.event).toEqualTypeOf<typeof e.type>();
         return `${e.type} ${e.data.id} ${e.data.state}`;
+      case 'interactionEnd':
+        expectTypeOf(e.data.record).toEqualTypeOf<InteractionRecord>();
+        return `interactionEnd ${e.data.record.id}`;
       default: {
         const unreachable: never = e;
         return unreachable;
@@ -154,7 +158,7 @@ describe('DomainEvent', () => {
         expectTypeOf(e.data.id).toEqualTypeOf<string>();
         ids.push(e.data.id);
       } else {
-        expectTypeOf(e.type).toEqualTypeOf<'agentStateChange' | 'queueDataUpdate' | 'error'>();
+        expectTypeOf(e.type).toEqualTypeOf<'agentStateChange' | 'queueDataUpdate' | 'error' | 'interactionEnd'>();
       }
     });
     session.apply({ type: 'agentState', channelId: VOICE_A, state: 'NotReady' });

@@ -99,7 +99,7 @@ export class IntegrationApi {
     this.clock = options.clock ?? options.session.clock;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.newRequestId = options.newRequestId ?? (() => globalThis.crypto.randomUUID());
-    this.emitter = new TypedEmitter<EventMap>((err, name) => this.handlerFailed(err, name), cloneEventData);
+    this.emitter = new TypedEmitter<EventMap>((err, name) => this.handlerFailed(err, name), (d) => cloneEventData(d as never));
     this.unsubscribeSession = this.session.subscribe((e) => this.deliver(e));
   }
 
@@ -400,6 +400,8 @@ export class IntegrationApi {
 
   private deliver(e: DomainEvent): void {
     if (e.type === 'workitemEnd') this.customWrapup.delete(e.data.id);
+    // interactionEnd is for the logging sinks, not a seed 001 event.
+    if (e.type === 'interactionEnd') return;
     this.emitter.emit(e.type, e.data);
   }
 
