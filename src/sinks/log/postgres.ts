@@ -63,13 +63,16 @@ export interface PostgresStoreOptions {
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-/** SQLSTATE classes and Node error codes that mean "cannot reach the database". */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+/**
+ * Node error codes and SQLSTATEs that mean "cannot connect": unreachable, shut down, too many
+ * connections, login refused (class 28), no such database. Classes 08 and 28 are matched whole.
+ */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '53300', '3D000']);
 
 function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08') || code.startsWith('28'))) return true;
   if (err instanceof AggregateError) return err.errors.some(isConnectionError);
   return /Connection terminated|timeout exceeded when trying to connect|Connection terminated due to connection timeout|Client was closed/i.test(err.message);
 }
@@ -239,7 +242,7 @@ export class PostgresStore implements Store {
     if (err instanceof SwitchboardError) return err;
     const code = isConnectionError(err) ? ErrorCode.NOT_CONNECTED : ErrorCode.INTERNAL;
     const detail = redactSecrets(toSwitchboardError(err).message || describeError(err), this.secrets);
-    const message = code === ErrorCode.NOT_CONNECTED ? `postgres store: ${what} failed: cannot reach ${this.redactedUrl}: ${detail}` : `postgres store: ${what} failed: ${detail}`;
+    const message = code === ErrorCode.NOT_CONNECTED ? `postgres store: ${what} failed: cannot connect to ${this.redactedUrl}: ${detail}` : `postgres store: ${what} failed: ${detail}`;
     // The driver's error stays as cause only when it says nothing secret.
     const cause = err instanceof Error && !this.secrets.some((s) => s !== '' && `${err.message}${err.stack ?? ''}`.includes(s)) ? err : undefined;
     return new SwitchboardError(code, message, { cause });
