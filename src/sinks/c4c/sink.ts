@@ -36,7 +36,7 @@ import { Phase, memoryStorage, parseRecord, type ActivityRecord, type StorageLik
 /** What the sink needs of an AgentSession (structural, so that tests and replays can stand in). */
 export interface SessionLike {
   readonly clock: Clock;
-  readonly state: { readonly workitems: Readonly<Record<string, Workitem>> };
+  readonly state: { readonly workitems: Readonly<Record<string, Workitem>>; readonly agent?: { readonly extension: string } | undefined };
   subscribe(listener: (event: DomainEvent) => void): () => void;
   reportError(error: SwitchboardError): void;
 }
@@ -312,7 +312,7 @@ export class C4cSink {
     const connectedMs = wi.connectedAt === undefined ? NaN : Date.parse(wi.connectedAt);
     // The call's start as first seen; for a call already connected at first sight, its connect time.
     const startedAt = phaseOf(wi.state) >= Phase.connected && !Number.isNaN(connectedMs) ? Math.min(connectedMs, now) : now;
-    const ani = transformAni(wi.ani, this.rules);
+    const ani = transformAni(this.callerNumber(wi, eventType), this.rules);
     if (!ani.international && ani.ani !== '') {
       this.onWarning(
         new SwitchboardError(
@@ -349,6 +349,18 @@ export class C4cSink {
       this.save(record);
     }
     return record;
+  }
+
+  /**
+   * The caller's number: the item's ani, except on a Transfer, whose ani may still name the agent
+   * who transferred (a consultation's from-address): then the one participant that is not this
+   * agent's own extension, when there is exactly one.
+   */
+  private callerNumber(wi: Workitem, eventType: ActivityRecord['eventType']): string {
+    if (eventType !== C4cEventType.Transfer) return wi.ani;
+    const own = this.session.state.agent?.extension;
+    const others = [...new Set(wi.participants.map((p) => p.address))].filter((a) => a !== own);
+    return others.length === 1 && others[0] !== undefined ? others[0] : wi.ani;
   }
 
   /** Advance an activity to `target`, sending each step C4C has not been told yet. */
