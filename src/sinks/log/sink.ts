@@ -56,7 +56,12 @@ export interface InteractionLogSinkOptions {
   /** Told of every failed save (and of records dropped as invalid). Never throws into a session. */
   onError: (failure: LogFailure) => void;
   retry?: RetryPolicy;
-  /** A save that has not settled after this long (clock ms) counts as failed and is retried. Default 30000. */
+  /**
+   * A save that has not settled after this long (clock ms) counts as failed (TIMEOUT) and is
+   * retried; a late success is then absorbed by the store's idempotency. Default: none, because
+   * the shipped stores bound their own calls (PostgreSQL: connect and query timeouts; SQLite:
+   * the busy timeout) in real time, while the clock may be a replay's, which jumps.
+   */
   saveTimeoutMs?: number;
 }
 
@@ -80,7 +85,7 @@ export class InteractionLogSink {
   private readonly initialMs: number;
   private readonly factor: number;
   private readonly maxMs: number;
-  private readonly saveTimeoutMs: number;
+  private readonly saveTimeoutMs: number | undefined;
   private readonly queue: InteractionRecord[] = [];
   private readonly queued = new Set<string>();
   private readonly detachers = new Set<() => void>();
@@ -98,7 +103,7 @@ export class InteractionLogSink {
     this.initialMs = positive(options.retry?.initialMs, 1000, 'retry.initialMs');
     this.factor = positive(options.retry?.factor, 2, 'retry.factor');
     this.maxMs = positive(options.retry?.maxMs, 60_000, 'retry.maxMs');
-    this.saveTimeoutMs = positive(options.saveTimeoutMs, 30_000, 'saveTimeoutMs');
+    this.saveTimeoutMs = options.saveTimeoutMs === undefined ? undefined : positive(options.saveTimeoutMs, 0, 'saveTimeoutMs');
   }
 
   /** Log every record this session ends from now on. Returns a function that stops it. */
@@ -220,19 +225,23 @@ export class InteractionLogSink {
     this.attempt = 0;
   }
 
-  /** One save attempt, bounded by the timeout; never rejects. */
+  /** One save attempt, bounded by the timeout if there is one; never rejects. */
   private saveOnce(record: InteractionRecord): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
       let done = false;
+      let timer: TimerHandle | undefined;
       const finish = (outcome: Outcome) => {
         if (done) return;
         done = true;
-        this.clock.clearTimeout(timer);
+        if (timer !== undefined) this.clock.clearTimeout(timer);
         resolve(outcome);
       };
-      const timer = this.clock.setTimeout(() => {
-        finish({ ok: false, error: new SwitchboardError(ErrorCode.TIMEOUT, `interaction log: saving ${record.id} took longer than ${this.saveTimeoutMs} ms`) });
-      }, this.saveTimeoutMs);
+      const limit = this.saveTimeoutMs;
+      if (limit !== undefined) {
+        timer = this.clock.setTimeout(() => {
+          finish({ ok: false, error: new SwitchboardError(ErrorCode.TIMEOUT, `interaction log: saving ${record.id} took longer than ${limit} ms`) });
+        }, limit);
+      }
       let saving: Promise<SaveResult>;
       try {
         saving = this.store.save(record);
