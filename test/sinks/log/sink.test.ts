@@ -45,7 +45,12 @@ class FaultyStore implements Store {
       case 'hang':
         return new Promise((resolve, reject) => {
           // Released later: the save then goes through, long after the sink gave up on it.
-          this.hanging.push({ record, release: () => this.inner.save(record).then(resolve, reject) });
+          this.hanging.push({
+            record,
+            release: () => {
+              this.inner.save(record).then(resolve, reject);
+            },
+          });
         });
       default:
         return this.inner.save(record);
