@@ -99,7 +99,8 @@ export function mappingProblems(value: unknown, path = 'mapping'): string[] {
       continue;
     }
     if (!isActivityField(target)) {
-      const near = ACTIVITY_FIELDS.find((f) => f.toLowerCase() === target.toLowerCase());
+      const loose = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+      const near = ACTIVITY_FIELDS.find((f) => loose(f) === loose(target));
       problems.push(`${at}: "${target}" is not a Live Activity field${near !== undefined ? ` (did you mean "${near}"?)` : ''} (known: ${ACTIVITY_FIELDS.join(', ')})`);
       continue;
     }
