@@ -392,17 +392,22 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         minimalRecord('zoned', { endTime: '2026-03-02T09:10:00+01:00' }),
         ...tieIds.map((id) => minimalRecord(id, { endTime: tie })),
         minimalRecord('one ms later', { endTime: '2026-03-02T08:10:00.001Z' }),
+        // The first and last instants a store must index.
+        minimalRecord('year 1', { startTime: '0001-01-01T00:00:00Z', endTime: '0001-01-01T00:00:00Z' }),
+        minimalRecord('year 9999', { endTime: '9999-12-31T23:59:59.999Z' }),
       ];
       // Saved in an order that is neither the result nor its reverse.
       for (const r of [...records].sort((a, b) => compareCodePoints(a.agentId + a.ani + a.id.length, b.agentId + b.ani + b.id.length))) await store.save(r);
       const listed = ids((await store.list()).records);
-      const expected = ['new', 'one ms later', ...[...tieIds, 'micro', 'zoned'].sort((a, b) => compareCodePoints(b, a)), 'old'];
+      const expected = ['year 9999', 'new', 'one ms later', ...[...tieIds, 'micro', 'zoned'].sort((a, b) => compareCodePoints(b, a)), 'old', 'year 1'];
       expect(listed).toEqual(expected);
       expect(ids([...records].sort(newestFirst))).toEqual(expected);
       // Code point order, not UTF-16 order: U+1F600 sorts after U+FF21.
       expect(listed.indexOf('😀')).toBeLessThan(listed.indexOf('\uFF21'));
-      // The same question asked twice gets the same answer.
+      // The same question asked twice gets the same answer, and so does paging one by one.
       expect(ids((await store.list()).records)).toEqual(listed);
+      expect(ids((await listAll(store, { limit: 1 })).records)).toEqual(listed);
+      expect(ids((await store.list({ endFrom: '0001-01-01T00:00:00Z', endBefore: '0001-01-01T00:00:00.001Z' })).records)).toEqual(['year 1']);
     });
 
     test('paging', async (store) => {
