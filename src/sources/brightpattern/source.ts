@@ -16,7 +16,7 @@ import { ErrorCode, SwitchboardError } from '../../core/errors.js';
 import { ChannelType, type AgentInfo } from '../../core/model.js';
 import type { PlatformRequest, PlatformRequestType, Source, UpdateSink } from '../../core/source.js';
 import type { PlatformUpdate } from '../../core/updates.js';
-import { ON_SAVE_ACTIVITY_RECORD, interactionDataToRecord } from '../../sinks/dialects/brightpattern-data.js';
+import { ON_SAVE_ACTIVITY_RECORD, interactionDataToRecord, type OnSaveActivityRecordHandler } from '../../sinks/dialects/brightpattern-data.js';
 
 export const BRIGHT_PATTERN_SOURCE_KIND = 'brightpattern';
 export const BRIGHT_PATTERN_CHANNEL_ID = 'voice_brightpattern';
@@ -29,8 +29,8 @@ export type BrightPatternAgent = Pick<AgentInfo, 'agentId'> & Partial<AgentInfo>
  * syntax), and `off` when it has one (used on disconnect).
  */
 export interface AdApiLike {
-  on(event: typeof ON_SAVE_ACTIVITY_RECORD, handler: (activity: never) => void): unknown;
-  off?(event: typeof ON_SAVE_ACTIVITY_RECORD, handler: (activity: never) => void): unknown;
+  on(event: typeof ON_SAVE_ACTIVITY_RECORD, handler: OnSaveActivityRecordHandler): unknown;
+  off?(event: typeof ON_SAVE_ACTIVITY_RECORD, handler: OnSaveActivityRecordHandler): unknown;
 }
 
 export interface BrightPatternSourceOptions {
