@@ -24,7 +24,12 @@ export function parseConfigText(text: string, source = 'configuration'): unknown
     return JSON.parse(body) as unknown;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const offset = jsonErrorOffset(body);
+    let offset: number | undefined;
+    try {
+      offset = jsonErrorOffset(body);
+    } catch {
+      offset = undefined; // nested too deep to scan: no position, the parser's message still says what
+    }
     const where = body.trim() === '' ? ' (the file is empty)' : offset !== undefined ? ` at ${lineCol(body, offset)}` : '';
     throw new SwitchboardError(ErrorCode.PARSE_ERROR, `${source}: not valid JSON${where}: ${message}`, { cause: err });
   }
