@@ -153,6 +153,10 @@ export class AvayaSource implements Source {
   private receive(raw: unknown, event: MessageEventLike): void {
     const from = `Avaya CRMConnectMessage from ${event.origin}`;
     const data = messageData(raw);
+    if (typeof data === 'string') {
+      this.problem(ErrorCode.INVALID_UPDATE, `${from}: the message is a string but not JSON (got ${show(data)})`);
+      return;
+    }
     if (!isObj(data)) {
       this.problem(ErrorCode.INVALID_UPDATE, `${from}: the message must be an object {"type": "${CRM_CONNECT_MESSAGE}", "action", "data"} (got ${show(data)})`);
       return;
