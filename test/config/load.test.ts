@@ -61,3 +61,27 @@ describe('loadConfigFile / checkConfigFile', () => {
     expect(checkConfigFile(path, { requireAgentId: true })).toEqual({ ok: false, errors: ['agent.id: required by this source (the agent to sign in as)'] });
   });
 });
+
+describe('a config file drives the C4C sink', () => {
+  it('format, cid, mapping and ANI rules from the file reach the wire', async () => {
+    const { C4cSink } = await import('../../src/sinks/c4c/index.js');
+    const { AgentSession, SimulatedClock } = await import('../../src/core/index.js');
+    const path = file(
+      'c4c.json',
+      JSON.stringify({ c4c: { origin: 'https://my.crm.ondemand.com', format: 'xml', cid: 'SB1', mapping: { callVariable1: 'Custom_1' }, ani: { rules: [{ match: '^0', replace: '+41' }] } } }),
+    );
+    const config = loadConfigFile(path);
+    const posts: [unknown, string][] = [];
+    const session = new AgentSession({ clock: new SimulatedClock(Date.parse('2026-01-05T09:00:00Z')) });
+    new C4cSink({ session, target: { postMessage: (m, o) => posts.push([m, o]) }, settings: config.c4c!, onError: () => undefined });
+    session.apply({ type: 'session', agent: { agentId: '1', extension: '1', firstName: '', lastName: '', loginName: '', teamId: '' }, channels: [{ id: 'voice_1', type: 'Voice' }] });
+    session.apply({ type: 'workitemAdded', workitem: { id: 'd1', channelId: 'voice_1', classification: 'Customer', direction: 'Incoming', state: 'Active', participants: [], ani: '0445550101', ctiData: { callVariable1: 'X' }, connectedAt: '2026-01-05T09:00:00.000Z' } });
+    session.apply({ type: 'workitemData', id: 'd1', ctiData: { callVariable1: 'Y' } });
+    expect(posts).toEqual([
+      [
+        '<?xml version="1.0" encoding="utf-8"?><payload><ANI>+41445550101</ANI><CID>SB1</CID><Type>CALL</Type><Event>CALL_CONNECTED</Event><EventType>UpdateActivity</EventType><ExternalReferenceID>d1D20260105</ExternalReferenceID><Custom_1>Y</Custom_1></payload>',
+        'https://my.crm.ondemand.com',
+      ],
+    ]);
+  });
+});

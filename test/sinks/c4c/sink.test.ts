@@ -467,6 +467,40 @@ describe('targetOrigin and failures', () => {
     expect(seen).toEqual(a.sessionErrors);
   });
 
+  it('posts to exactly the configured origin (normalized), whatever it is', async () => {
+    const w = makeWorld();
+    const a = await desk(w, '1001', { settings: { origin: 'https://tenant42.crm.ondemand.com:8443/' } });
+    const id = w.cc.arrive({ from: '+41445550101', queue: 'sales' });
+    w.settle();
+    await a.agent.api.answer(id);
+    w.settle();
+    expect(a.target.posts.map((p) => p.targetOrigin)).toEqual(['https://tenant42.crm.ondemand.com:8443', 'https://tenant42.crm.ondemand.com:8443']);
+  });
+
+  it('callbacks that throw never reach the session (no HANDLER_ERROR, other listeners unaffected)', async () => {
+    const w = makeWorld();
+    const a = await desk(w, '1001', {
+      sink: {
+        onSent: () => {
+          throw new Error('onSent broke');
+        },
+        onError: () => {
+          throw new Error('onError broke too');
+        },
+      },
+    });
+    const seen: string[] = [];
+    a.agent.session.subscribe((e) => seen.push(e.type));
+    const id = w.cc.arrive({ from: '+41445550101', queue: 'sales' });
+    w.settle();
+    await a.agent.api.answer(id);
+    w.settle();
+    expect(a.target.steps()).toEqual(['CALL_ALLOCATED/NOTIFY/Inbound', 'CALL_CONNECTED/ACCEPT/Inbound']);
+    expect(a.sessionErrors).toEqual([]);
+    expect(seen).toContain('workitemConnect');
+    expect(a.agent.api.workitems[0]!.state).toBe('Active');
+  });
+
   it('a storage that throws is reported, and the activity goes on', async () => {
     const w = makeWorld();
     const broken = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); }, removeItem: () => undefined };
