@@ -7,16 +7,21 @@ import { parseArgs } from 'node:util';
 import { runReplay } from './replay.js';
 import { runStart } from './start.js';
 import { UsageError } from './errors.js';
+import { checkConfigFile } from '../config/index.js';
 
 const HELP = `switchboard — open CTI hub
 
 Usage:
   switchboard start [--agents N] [--rate CALLS_PER_MINUTE] [--speed X] [--seed N] [--flavor UCCE|UCCX]
       Run a simulated contact center live and print agent 1's cil events as they happen.
-  switchboard replay --source sim [FILE]
-      Read a trace (JSON Lines, FILE or standard input) and write every cil event as JSON Lines.
+  switchboard replay --source sim|avaya|brightpattern [--config FILE] [FILE]
+      Read a trace (JSON Lines, FILE or standard input) and write every effect as JSON Lines:
+      cil events, C4C Live Activity messages (c4c) and interaction-log records (log).
       Malformed lines are reported on standard error with their line number and skipped;
-      the exit status is 1 if any was. Trace format: docs/sim-trace.md.
+      the exit status is 1 if any was. Trace formats: docs/sim-trace.md, docs/avaya.md,
+      docs/brightpattern.md; click-to-dial lines {"at", "crm": "c4c", "payload"} in sim traces.
+  switchboard check-config --config FILE
+      Validate a configuration file (docs/config.md); every problem is printed with its key.
   switchboard --help | help
 `;
 
@@ -30,13 +35,28 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     case 'replay': {
-      const { values, positionals } = parseArgs({ args: rest, options: { source: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true });
+      const { values, positionals } = parseArgs({ args: rest, options: { source: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true });
       if (values.help === true) {
         process.stdout.write(HELP);
         return 0;
       }
       if (positionals.length > 1) throw new UsageError(`replay takes at most one FILE (got ${positionals.join(' ')})`);
-      return runReplay({ source: values.source ?? '', file: positionals[0], stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      return runReplay({ source: values.source ?? '', file: positionals[0], config: values.config, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'check-config': {
+      const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, help: { type: 'boolean' } } });
+      if (values.help === true) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      if (values.config === undefined) throw new UsageError('check-config needs --config FILE');
+      const result = checkConfigFile(values.config);
+      if (result.ok) {
+        process.stdout.write(`${values.config}: OK\n`);
+        return 0;
+      }
+      for (const e of result.errors) process.stderr.write(`${e}\n`);
+      return 1;
     }
     case 'start': {
       const { values } = parseArgs({

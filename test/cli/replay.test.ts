@@ -4,7 +4,7 @@
  * The traces here are hand-written in the format of docs/sim-trace.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -41,7 +41,7 @@ interface Out {
   data?: Record<string, unknown>;
 }
 
-async function replay(lines: string[]): Promise<{ code: number; out: Out[]; stdout: string; stderr: string }> {
+async function replay(lines: string[], config?: string, source = 'sim'): Promise<{ code: number; out: Out[]; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-replay-'));
   const file = join(dir, 'trace.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -51,7 +51,7 @@ async function replay(lines: string[]): Promise<{ code: number; out: Out[]; stdo
   let se = '';
   stdout.on('data', (c: Buffer) => (so += c.toString()));
   stderr.on('data', (c: Buffer) => (se += c.toString()));
-  const code = await runReplay({ source: 'sim', file, stdin: new PassThrough(), stdout, stderr });
+  const code = await runReplay({ source, file, config, stdin: new PassThrough(), stdout, stderr });
   const out = so
     .trim()
     .split('\n')
@@ -70,18 +70,31 @@ describe('switchboard replay --source sim', () => {
     expect(events(out)).toEqual([
       'agentStateChange',
       'workitemCreate',
+      'c4c', // CALL_ALLOCATED / NOTIFY
       'workitemConnect',
+      'c4c', // CALL_CONNECTED / ACCEPT
       'agentStateChange',
       'workitemPause',
       'workitemResume',
       'workitemWrapup',
+      'c4c', // CALL_DISCONNECTED / END: the call is over when wrap-up starts
       'agentStateChange',
       'callVariableChanged',
       'wrapupDataChanged',
       'workitemEnd',
+      'log', // the interaction record, once
       'agentStateChange',
     ]);
-    expect(out.every((o) => o.sink === 'cil' && o.agent === '1001')).toBe(true);
+    expect(out.every((o) => o.agent === '1001')).toBe(true);
+    const c4c = out.filter((o) => o.sink === 'c4c').map((o) => (o as unknown as { payload: Record<string, string> }).payload);
+    expect(c4c.map((p) => [p.Event, p.EventType, p.Action, p.ANI, p.CID])).toEqual([
+      ['CALL_ALLOCATED', 'Inbound', 'NOTIFY', '+41445550100', 'CISCO9876'],
+      ['CALL_CONNECTED', 'Inbound', 'ACCEPT', '+41445550100', 'CISCO9876'],
+      ['CALL_DISCONNECTED', 'Inbound', 'END', '+41445550100', 'CISCO9876'],
+    ]);
+    const log = out.filter((o) => o.sink === 'log').map((o) => (o as unknown as { record: Record<string, unknown> }).record);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ source: 'sim', agentId: '1001', ani: '+41445550100', finalState: 'Ended', holdSeconds: 10, disposition: 'Sales', establishedTime: '2026-03-02T08:00:08.000Z' });
     const create = out.find((o) => o.event === 'workitemCreate')!;
     expect(create.data).toMatchObject({ state: 'Offered', ani: '+41445550100', ctiData: { callVariable1: 'INV-7' } });
     const connect = out.find((o) => o.event === 'workitemConnect')!;
@@ -137,9 +150,79 @@ describe('switchboard replay --source sim', () => {
     expect(stdout.trim().split('\n').length).toBeGreaterThan(10);
   });
 
+  it('applies the c4c part of --config (mapping, CID, format) to the c4c lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-config-'));
+    const config = join(dir, 'switchboard.json');
+    writeFileSync(config, JSON.stringify({ c4c: { origin: 'https://my.crm.ondemand.com', cid: 'SWB0001', mapping: { callVariable1: 'Custom_1' } } }));
+    const { code, out } = await replay(CALL.map((l) => JSON.stringify(l)), config);
+    expect(code).toBe(0);
+    const accept = out.find((o) => o.sink === 'c4c' && (o as unknown as { payload: { Event: string } }).payload.Event === 'CALL_CONNECTED') as unknown as { payload: Record<string, string> };
+    expect(accept.payload).toMatchObject({ CID: 'SWB0001', Custom_1: 'INV-7' });
+  });
+
+  it('takes click-to-dial lines from C4C: the call carries the ActivityUUID and creates no second activity', async () => {
+    const lines = [
+      SETUP,
+      { at: '2026-03-02T08:00:01.000Z', kind: 'login', agent: '1001', state: 'NotReady' },
+      {
+        at: '2026-03-02T08:00:05.000Z',
+        crm: 'c4c',
+        payload: { PhoneNumber: '+1 6503054000', ActivityUUID: '00163EA718FC1EEABDD5608C895BDC71', BusinessPartnerID: '1545766', Direction: 'OUT' },
+      },
+      { at: '2026-03-02T08:00:09.000Z', kind: 'farEndAnswer', call: 'c2d' },
+      { at: '2026-03-02T08:00:09.000Z', kind: 'end', agent: '1001' },
+    ].map((l) => JSON.stringify(l));
+    // The far end has no trace name; answer it by the simulator's id, which the dial reveals.
+    const first = await replay(lines.slice(0, 3));
+    const created = first.out.find((o) => o.event === 'workitemCreate')!;
+    const id = String(created.data!.id);
+    lines[3] = JSON.stringify({ at: '2026-03-02T08:00:09.000Z', kind: 'farEndAnswer', call: id });
+    const { code, out, stderr } = await replay(lines);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(created.data).toMatchObject({ direction: 'Outgoing', ani: '+16503054000', requestId: 'c2d-1001-1' });
+    const c4c = out.filter((o) => o.sink === 'c4c').map((o) => (o as unknown as { payload: Record<string, string> }).payload);
+    expect(c4c.map((p) => [p.Event, p.EventType, p.ActivityUUID])).toEqual([
+      ['CALL_ALLOCATED', 'Outbound', '00163EA718FC1EEABDD5608C895BDC71'],
+      ['CALL_CONNECTED', 'Outbound', '00163EA718FC1EEABDD5608C895BDC71'],
+      ['CALL_DISCONNECTED', 'Outbound', '00163EA718FC1EEABDD5608C895BDC71'],
+    ]);
+  });
+
+  it('reports a malformed crm line with its number', async () => {
+    const lines = CALL.map((l) => JSON.stringify(l));
+    lines.splice(2, 0, JSON.stringify({ at: '2026-03-02T08:00:02.000Z', crm: 'salesforce', payload: {} }));
+    const { code, stderr } = await replay(lines);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^line 3: "crm" must be "c4c" \(got "salesforce"\)/);
+  });
+
+  it.each([
+    ['avaya', ['u-1001', 'u-1002', 'u-1003'], [/already logged/, /evil\.example\.com/, /action "requestClickT/, /requestSaveInteraction/, /did not come from the expected window/]],
+    ['brightpattern', ['bp-2001', 'bp-2002', 'bp-2003', 'bp-2004'], [/already logged/, /"activity\.callMuted" must be true or false/]],
+  ])('replays a %s trace (test/fixtures): one log record per interaction, every refusal reported', async (source, ids, refusals) => {
+    const text = readFileSync(`test/fixtures/${source}/example.jsonl`, 'utf8').trim().split('\n');
+    const { code, out, stderr } = await replay(text, undefined, source);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const records = out.filter((o) => o.sink === 'log').map((o) => (o as unknown as { record: { id: string; source: string } }).record);
+    expect(records.map((r) => r.id)).toEqual(ids);
+    expect(records.every((r) => r.source === source)).toBe(true);
+    const errors = out.filter((o) => o.event === 'error').map((o) => String(o.data!.message));
+    expect(errors).toHaveLength(refusals.length);
+    refusals.forEach((re, i) => expect(errors[i]).toMatch(re));
+    expect(out.some((o) => o.sink === 'c4c')).toBe(false);
+  });
+
+  it('refuses a click-to-dial line for a log-only source', async () => {
+    const { code, stderr } = await replay([JSON.stringify({ at: '2026-03-02T08:00:00.000Z', crm: 'c4c', payload: { PhoneNumber: '+41445550100', Direction: 'OUT' } })], undefined, 'avaya');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^line 1: click-to-dial lines need a source that can dial \(--source sim\); avaya is log-only/);
+  });
+
   it('refuses an unknown source with a clear usage error', async () => {
     await expect(runReplay({ source: 'avaya2', file: undefined, stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() })).rejects.toThrow(
-      'replay --source avaya2 is not available yet (available: sim)',
+      'replay --source avaya2 is not available (available: sim, avaya, brightpattern)',
     );
   });
 });

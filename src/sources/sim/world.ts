@@ -212,6 +212,7 @@ export class World {
     const out: PlatformUpdate[] = [
       {
         type: 'session',
+        source: 'sim',
         at,
         agent: {
           agentId: agent.id,
