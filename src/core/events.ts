@@ -82,7 +82,8 @@ export interface EventMap {
 
 /**
  * An interaction ended and its record is final: sinks log it (exactly once per id). Not a seed
- * 001 event, so it is not part of `cil`; sinks and the typed API's `onInteractionEnd` see it.
+ * 001 event, so neither `cil` nor the typed API's `on()` carries it: subscribe to the session
+ * (`agent.session.subscribe`) to see it.
  */
 export interface InteractionEndData {
   event: 'interactionEnd';

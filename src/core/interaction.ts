@@ -47,13 +47,17 @@ export interface InteractionRecord {
   isConference: boolean;
   /** Final state: Ended, EndedAbandoned, EndedTransferred, EndedUnknown (003 state "completed"). */
   finalState: WorkitemState;
-  /** ANI (003), Caller Number / Updated Originating Address (004), seed 001 ani. */
+  /**
+   * seed 001's ani: the from-address, or the to-address of an outgoing call with one participant
+   * (so on an outbound call it is the number dialled). ANI (003) and Caller Number (004) on
+   * inbound calls.
+   */
   ani: string;
   /** Caller Name (004); the matching callParty's name (003). */
   callerName?: string;
   /** DNIS (003, 004). */
   dnis?: string;
-  /** phoneNumber (003): the other party's number; Destination Address (004). */
+  /** phoneNumber (003): the other party's number — the caller on inbound, the number dialled on outbound. */
   phoneNumber?: string;
   /** Updated Destination Address (004). */
   destinationAddress?: string;
@@ -113,6 +117,13 @@ export interface InteractionRecord {
   raw: Record<string, unknown>;
 }
 
+/** Addresses of `participants` added to `parties` (first seen first, no repeats). */
+export function addParties(parties: readonly string[] | undefined, participants: readonly { address: string }[]): string[] {
+  const out = [...(parties ?? [])];
+  for (const p of participants) if (!out.includes(p.address)) out.push(p.address);
+  return out;
+}
+
 /** Per-workitem timing the session keeps to build the record. */
 export interface WorkitemTiming {
   /** ms since epoch. */
@@ -123,6 +134,8 @@ export interface WorkitemTiming {
   heldSince?: number;
   /** Every wrap-up reason chosen while the item lived (Work Codes). */
   workCodes: string[];
+  /** Every participant address seen while the item lived, first seen first (callParties). */
+  parties?: string[];
   raw?: Record<string, unknown>;
 }
 
@@ -153,7 +166,7 @@ export function buildInteractionRecord(wi: Workitem, timing: WorkitemTiming, end
     acwSeconds: timing.wrapupAt !== undefined ? seconds(endedAt - timing.wrapupAt) : 0,
     holdSeconds: seconds(heldMs),
     workCodes: [...timing.workCodes],
-    callParties: wi.participants.map((p, i) => ({ id: String(i + 1), name: '', phone: p.address })),
+    callParties: (timing.parties ?? wi.participants.map((p) => p.address)).map((phone, i) => ({ id: String(i + 1), name: '', phone })),
     callMuted: false,
     callRecording: false,
     data: { ...wi.ctiData },

@@ -20,6 +20,7 @@ import {
   isEndedState,
   isLoggedIn,
   type AgentInfo,
+  type Participant,
   type ChannelState,
   type QueueData,
   type ReasonCode,
@@ -38,7 +39,7 @@ import type {
 } from './updates.js';
 import { describeUpdateProblem } from './guards.js';
 import { cloneWorkitem } from './workitem.js';
-import { buildInteractionRecord, type InteractionRecord, type WorkitemTiming } from './interaction.js';
+import { addParties, buildInteractionRecord, type InteractionRecord, type WorkitemTiming } from './interaction.js';
 
 /** How many ended workitem ids a session remembers, to refuse late updates and re-creation. */
 export const ENDED_MEMORY = 512;
@@ -286,7 +287,7 @@ function applyWorkitemAdded(state: SessionState, u: WorkitemAddedUpdate, now: nu
   const connectedAt = w.connectedAt ?? (connected ? iso(u.at ?? now) : undefined);
   if (connectedAt !== undefined) wi.connectedAt = connectedAt;
   const at = u.at ?? now;
-  const timing: WorkitemTiming = { createdAt: at, heldMs: 0, workCodes: wi.ctiData.wrapUpReason ? [wi.ctiData.wrapUpReason] : [] };
+  const timing: WorkitemTiming = { createdAt: at, heldMs: 0, workCodes: wi.ctiData.wrapUpReason ? [wi.ctiData.wrapUpReason] : [], parties: addParties([], wi.participants) };
   if (connected) timing.connectedAt = connectedAt !== undefined && !Number.isNaN(Date.parse(connectedAt)) ? Date.parse(connectedAt) : at;
   if (w.state === WorkitemState.Paused) timing.heldSince = at;
   if (w.state === WorkitemState.Wrapup) timing.wrapupAt = at;
@@ -321,7 +322,7 @@ function applyWorkitemState(state: SessionState, u: WorkitemStateUpdate, now: nu
   if (u.participants !== undefined) next.participants = u.participants.map((p) => ({ ...p }));
   const at = u.at ?? now;
   if (u.state === WorkitemState.Active && next.connectedAt === undefined) next.connectedAt = iso(at);
-  const timing = stepTiming(own(state.timing, wi.id) ?? { createdAt: at, heldMs: 0, workCodes: [] }, wi.state, u.state, at, u.raw);
+  const timing = stepTiming(own(state.timing, wi.id) ?? { createdAt: at, heldMs: 0, workCodes: [] }, wi.state, u.state, at, u.raw, u.participants);
   if (isEndedState(u.state)) {
     next.capabilities = [];
     const workitems = without(state.workitems, wi.id);
@@ -376,7 +377,9 @@ function applyWorkitemInfo(state: SessionState, u: WorkitemInfoUpdate): Transiti
   if (JSON.stringify(next) === JSON.stringify(wi)) {
     return reject(state, ErrorCode.DUPLICATE_UPDATE, `workitem info update for "${wi.id}" changes nothing`, u);
   }
-  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at) }, []];
+  const t = own(state.timing, wi.id);
+  const timing = u.participants !== undefined && t !== undefined ? { ...state.timing, [wi.id]: { ...t, parties: addParties(t.parties, u.participants) } } : state.timing;
+  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at), timing }, []];
 }
 
 /** A copy of `record` without `key` (never `delete` on shared state). */
@@ -391,8 +394,9 @@ function remember(ended: readonly string[], id: string): readonly string[] {
 }
 
 /** Timing after a lifecycle step: first connect, hold periods, wrap-up start. */
-function stepTiming(t: WorkitemTiming, from: WorkitemState, to: WorkitemState, at: number, raw: Record<string, unknown> | undefined): WorkitemTiming {
+function stepTiming(t: WorkitemTiming, from: WorkitemState, to: WorkitemState, at: number, raw: Record<string, unknown> | undefined, participants: readonly Participant[] | undefined): WorkitemTiming {
   const next: WorkitemTiming = { ...t };
+  if (participants !== undefined) next.parties = addParties(t.parties, participants);
   if (raw !== undefined) next.raw = { ...(t.raw ?? {}), ...raw };
   if (from === WorkitemState.Paused && next.heldSince !== undefined) {
     next.heldMs += Math.max(0, at - next.heldSince);

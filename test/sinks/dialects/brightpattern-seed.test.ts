@@ -142,7 +142,11 @@ describe('seed 003 example request, verbatim, against the Bright Pattern dialect
       agentId: '1001',
     });
     expect(inbound?.interaction.attachedData).toMatchObject({ callVariable1: 'INV-1001', 'user.lang': 'de', wrapUpReason: 'Sale' });
-    expect(inbound?.interaction.callParties).toEqual([{ id: '1', name: '', phone: INBOUND.station }]);
+    // Every party the call had, the caller included (who had hung up by the end).
+    expect(inbound?.interaction.callParties).toEqual([
+      { id: '1', name: '', phone: INBOUND.caller },
+      { id: '2', name: '', phone: INBOUND.station },
+    ]);
     expect(inbound?.interaction.globalInteractionId).toMatch(/^\d+$/);
 
     expect(outbound?.interaction).toMatchObject({
