@@ -301,17 +301,18 @@ function applyWorkitemAdded(state: SessionState, u: WorkitemAddedUpdate, now: nu
   return [next, [workitemEvent('workitemCreate', wi, u.requestId)]];
 }
 
-function lookupLive(state: SessionState, id: string, what: string, u: { requestId?: string }): Workitem | TransitionResult {
+/** The live workitem `id`, or the rejection to return (unknown, or already ended). */
+function lookupLive(state: SessionState, id: string, what: string, u: { requestId?: string }): { wi: Workitem } | { rejected: TransitionResult } {
   const wi = own(state.workitems, id);
-  if (wi !== undefined) return wi;
-  if (state.ended.includes(id)) return reject(state, ErrorCode.WORKITEM_NOT_FOUND, `${what} for workitem "${id}", which has already ended`, u);
-  return reject(state, ErrorCode.WORKITEM_NOT_FOUND, `${what} for unknown workitem "${id}"`, u);
+  if (wi !== undefined) return { wi };
+  if (state.ended.includes(id)) return { rejected: reject(state, ErrorCode.WORKITEM_NOT_FOUND, `${what} for workitem "${id}", which has already ended`, u) };
+  return { rejected: reject(state, ErrorCode.WORKITEM_NOT_FOUND, `${what} for unknown workitem "${id}"`, u) };
 }
 
 function applyWorkitemState(state: SessionState, u: WorkitemStateUpdate, now: number): TransitionResult {
   const found = lookupLive(state, u.id, `state update to ${u.state}`, u);
-  if (Array.isArray(found)) return found as TransitionResult;
-  const wi = found as Workitem;
+  if ('rejected' in found) return found.rejected;
+  const wi = found.wi;
   const key = `wi:${wi.id}`;
   if (isOutOfOrder(state, key, u.at)) return reject(state, ErrorCode.OUT_OF_ORDER, `state update to ${u.state} for workitem "${wi.id}" is older than the last one applied`, u);
   if (wi.state === u.state) return reject(state, ErrorCode.DUPLICATE_UPDATE, `workitem "${wi.id}" is already ${u.state}`, u);
@@ -342,8 +343,8 @@ function applyWorkitemState(state: SessionState, u: WorkitemStateUpdate, now: nu
 
 function applyWorkitemData(state: SessionState, u: WorkitemDataUpdate): TransitionResult {
   const found = lookupLive(state, u.id, 'call data update', u);
-  if (Array.isArray(found)) return found as TransitionResult;
-  const wi = found as Workitem;
+  if ('rejected' in found) return found.rejected;
+  const wi = found.wi;
   const key = `wi:${wi.id}`;
   if (isOutOfOrder(state, key, u.at)) return reject(state, ErrorCode.OUT_OF_ORDER, `call data update for workitem "${wi.id}" is older than the last one applied`, u);
   const changed = Object.keys(u.ctiData).filter((k) => wi.ctiData[k] !== u.ctiData[k]);
@@ -362,8 +363,8 @@ function applyWorkitemData(state: SessionState, u: WorkitemDataUpdate): Transiti
 
 function applyWorkitemInfo(state: SessionState, u: WorkitemInfoUpdate): TransitionResult {
   const found = lookupLive(state, u.id, 'workitem info update', u);
-  if (Array.isArray(found)) return found as TransitionResult;
-  const wi = found as Workitem;
+  if ('rejected' in found) return found.rejected;
+  const wi = found.wi;
   const key = `wi:${wi.id}`;
   if (isOutOfOrder(state, key, u.at)) return reject(state, ErrorCode.OUT_OF_ORDER, `workitem info update for "${wi.id}" is older than the last one applied`, u);
   const next: Workitem = { ...wi };
