@@ -91,9 +91,17 @@ export interface InteractionEndData {
   record: InteractionRecord;
 }
 
-/** Everything a session dispatches: the seed 001 events plus interactionEnd. */
+/**
+ * A workitem changed without a lifecycle step: capabilities, participants, classification (a
+ * consultation that became a Transfer) or CRM records. Not a seed 001 event; sinks that follow
+ * a workitem's shape (C4C) see it through the session.
+ */
+export type WorkitemUpdateData = Workitem & { event: 'workitemUpdate'; version: string; requestId: string };
+
+/** Everything a session dispatches: the seed 001 events plus interactionEnd and workitemUpdate. */
 export interface SessionEventMap extends EventMap {
   interactionEnd: InteractionEndData;
+  workitemUpdate: WorkitemUpdateData;
 }
 
 /** A domain event as sinks receive it: a union on `type`. */
@@ -120,6 +128,7 @@ export function cloneEventData<K extends keyof SessionEventMap>(data: SessionEve
     case 'queueDataUpdate':
       return { ...d, queueData: d.queueData.map((q) => ('statistics' in q ? { ...q, statistics: { ...q.statistics } } : { id: q.id })) };
     default:
+      // Every workitem event, workitemUpdate included.
       return { ...cloneWorkitem(d), event: d.event, version: d.version, requestId: d.requestId } as SessionEventMap[K];
   }
 }

@@ -380,7 +380,8 @@ function applyWorkitemInfo(state: SessionState, u: WorkitemInfoUpdate): Transiti
   }
   const t = own(state.timing, wi.id);
   const timing = u.participants !== undefined && t !== undefined ? { ...state.timing, [wi.id]: { ...t, parties: addParties(t.parties, u.participants) } } : state.timing;
-  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at), timing }, []];
+  const update: DomainEvent = { type: 'workitemUpdate', data: { event: 'workitemUpdate', version: API_VERSION, requestId: u.requestId ?? '', ...cloneWorkitem(next) } };
+  return [{ ...state, workitems: { ...state.workitems, [wi.id]: next }, lastAt: withLastAt(state, key, u.at), timing }, [update]];
 }
 
 /** A copy of `record` without `key` (never `delete` on shared state). */

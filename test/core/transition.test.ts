@@ -245,11 +245,12 @@ describe('duplicates, unknown and ended ids, ordering', () => {
     expect(types(events)).toEqual(['agentStateChange']);
   });
 
-  it('identical workitem info → DUPLICATE_UPDATE; a real change is applied silently', () => {
+  it('identical workitem info → DUPLICATE_UPDATE; a real change is applied and announced as workitemUpdate (not a cil event)', () => {
     const before = withItem(WorkitemState.Active);
     expectRejected(before, transition(before, { type: 'workitemInfo', id: 'w1', classification: 'Customer' }, T0), ErrorCode.DUPLICATE_UPDATE);
-    const [after, events] = transition(before, { type: 'workitemInfo', id: 'w1', classification: 'Consultation', activity: { id: 'a1', recordType: 'phonecall' } }, T0);
-    expect(events).toEqual([]);
+    const [after, events] = transition(before, { type: 'workitemInfo', id: 'w1', classification: 'Consultation', activity: { id: 'a1', recordType: 'phonecall' }, requestId: 'r7' }, T0);
+    expect(events.map((e) => e.type)).toEqual(['workitemUpdate']);
+    expect(events[0]!.data).toMatchObject({ event: 'workitemUpdate', requestId: 'r7', id: 'w1', classification: 'Consultation' });
     expect(after.workitems.w1).toMatchObject({ classification: 'Consultation', activity: { id: 'a1', recordType: 'phonecall' } });
   });
 
@@ -479,7 +480,7 @@ describe('event payloads (seed 001 data reference)', () => {
       s = next;
       all.push(...events);
     }
-    expect(types(all)).toEqual(['agentStateChange', 'queueDataUpdate', 'workitemCreate', 'workitemConnect', 'callVariableChanged', 'wrapupDataChanged', 'queueDataUpdate']);
+    expect(types(all)).toEqual(['agentStateChange', 'queueDataUpdate', 'workitemCreate', 'workitemUpdate', 'workitemConnect', 'callVariableChanged', 'wrapupDataChanged', 'queueDataUpdate']);
     const snapshot = structuredClone(s);
     for (const e of all) {
       const d = e.data as unknown as Record<string, unknown>;

@@ -131,6 +131,9 @@ describe('DomainEvent', () => {
       case 'interactionEnd':
         expectTypeOf(e.data.record).toEqualTypeOf<InteractionRecord>();
         return `interactionEnd ${e.data.record.id}`;
+      case 'workitemUpdate':
+        expectTypeOf(e.data).toExtend<Workitem>();
+        return `workitemUpdate ${e.data.id} ${e.data.classification}`;
       default: {
         const unreachable: never = e;
         return unreachable;
@@ -158,7 +161,7 @@ describe('DomainEvent', () => {
         expectTypeOf(e.data.id).toEqualTypeOf<string>();
         ids.push(e.data.id);
       } else {
-        expectTypeOf(e.type).toEqualTypeOf<'agentStateChange' | 'queueDataUpdate' | 'error' | 'interactionEnd'>();
+        expectTypeOf(e.type).toEqualTypeOf<'agentStateChange' | 'queueDataUpdate' | 'error' | 'interactionEnd' | 'workitemUpdate'>();
       }
     });
     session.apply({ type: 'agentState', channelId: VOICE_A, state: 'NotReady' });

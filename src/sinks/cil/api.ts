@@ -400,8 +400,8 @@ export class IntegrationApi {
 
   private deliver(e: DomainEvent): void {
     if (e.type === 'workitemEnd') this.customWrapup.delete(e.data.id);
-    // interactionEnd is for the logging sinks, not a seed 001 event.
-    if (e.type === 'interactionEnd') return;
+    // interactionEnd and workitemUpdate are for the sinks, not seed 001 events.
+    if (e.type === 'interactionEnd' || e.type === 'workitemUpdate') return;
     this.emitter.emit(e.type, e.data);
   }
 

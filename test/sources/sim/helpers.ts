@@ -122,7 +122,7 @@ export class Desk {
 
   /** Workitem event names for one id, in order. */
   lifecycle(id: string): string[] {
-    return this.events.filter((e) => e.type !== 'error' && e.type !== 'agentStateChange' && e.type !== 'queueDataUpdate' && e.type !== 'interactionEnd' && e.data.id === id).map((e) => e.type);
+    return this.events.filter((e) => e.type !== 'error' && e.type !== 'agentStateChange' && e.type !== 'queueDataUpdate' && e.type !== 'interactionEnd' && e.type !== 'workitemUpdate' && e.data.id === id).map((e) => e.type);
   }
 
   agentStates(): string[] {
