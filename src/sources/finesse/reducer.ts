@@ -11,8 +11,9 @@
  *   WRAP_UP → Wrapup; ACCEPTED → no step (answer in progress); DROPPED/FAILED, dialog DELETE,
  *   or the agent's participant gone → ended:
  *   EndedAbandoned when an inbound call ends while still Offered (never connected);
- *   EndedTransferred when the dialog names a surviving call (`secondaryId`) that this agent
- *   does not hold (the call went on without the agent); Ended otherwise.
+ *   EndedTransferred when the dialog names a surviving call (`secondaryId`, now or earlier),
+ *   except a consult leg merging into a call the agent still holds (conference): Ended;
+ *   Ended otherwise.
  * - Classification by callType: ACD_IN, PREROUTE_*, OTHER_IN, OUT, AGENT_OUT, OUTBOUND* →
  *   Customer; CONSULT* → Consultation; CONFERENCE → Conference; TRANSFER → Transfer;
  *   AGENT_INSIDE → Internal; anything else → Unknown.
@@ -79,6 +80,8 @@ interface Tracked {
   participants: Participant[];
   /** Platform time of the last update sent for it (kept monotonic: the core refuses older). */
   lastAt: number;
+  /** The last non-empty secondaryId seen (a transfer may name it before the wrap-up). */
+  secondaryId: string;
 }
 
 /** How many ended dialog ids are remembered (late PUT/DELETE for them are ignored). */
@@ -344,6 +347,7 @@ export class FinesseReducer {
   private onDialog(d: FinesseDialog, requestId: string, out: PlatformUpdate[], isPut: boolean): void {
     const t = this.items.get(d.id);
     const p = this.agentParticipant(d);
+    if (t !== undefined && d.secondaryId !== '') t.secondaryId = d.secondaryId;
     if (t === undefined) {
       if (this.endedSet.has(d.id)) return; // late news of a dialog already ended: nothing to tell
       if (isPut) {
@@ -447,7 +451,7 @@ export class FinesseReducer {
     const u: PlatformUpdate = { type: 'workitemAdded', workitem, raw: d as unknown as Record<string, unknown>, at };
     if (requestId !== '') u.requestId = requestId;
     out.push(u);
-    this.items.set(d.id, { state, direction, classification, ctiData, capabilities, participants, lastAt: at });
+    this.items.set(d.id, { state, direction, classification, ctiData, capabilities, participants, lastAt: at, secondaryId: d.secondaryId });
   }
 
   private dataChange(d: FinesseDialog, t: Tracked, requestId: string): PlatformUpdate[] {
@@ -469,10 +473,17 @@ export class FinesseReducer {
     return [u];
   }
 
+  /**
+   * How a dialog ends for this agent. A named surviving call (`secondaryId`) means the call went
+   * on: transferred, unless this is a consult leg merging into a call the agent still holds
+   * (a conference), which ends plainly.
+   */
   private endState(d: FinesseDialog, t: Tracked): WorkitemState {
     if (t.state === WorkitemState.Offered && t.direction === Direction.Incoming) return WorkitemState.EndedAbandoned;
-    if (d.secondaryId !== '' && d.secondaryId !== d.id && !this.items.has(d.secondaryId) && t.state !== WorkitemState.Wrapup) return WorkitemState.EndedTransferred;
-    return WorkitemState.Ended;
+    const survivor = d.secondaryId !== '' ? d.secondaryId : t.secondaryId;
+    if (survivor === '' || survivor === d.id) return WorkitemState.Ended;
+    if (t.classification === Classification.Consultation && this.items.has(survivor)) return WorkitemState.Ended;
+    return WorkitemState.EndedTransferred;
   }
 
   private end(id: string, state: WorkitemState, requestId: string, d: FinesseDialog | undefined, at: number): PlatformUpdate {
