@@ -7,3 +7,4 @@ import { benchPipeline } from './pipeline.js';
 const agents = Number(process.env.BENCH_AGENTS ?? 500);
 const updates = Number(process.env.BENCH_UPDATES ?? 1_000_000);
 await benchPipeline(agents, updates);
+await (await import('./finesse.js')).benchFinesse(Number(process.env.BENCH_FINESSE_CALLS ?? 20_000));

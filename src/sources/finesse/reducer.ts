@@ -187,7 +187,7 @@ export class FinesseReducer {
   private readonly items = new Map<string, Tracked>();
   private readonly ended: string[] = [];
   private readonly endedSet = new Set<string>();
-  private agent: { state: AgentState; reasonCode: number } | undefined;
+  private agent: { state: AgentState; reasonCode: number; at: number } | undefined;
   private readonly labels = new Map<string, string>();
   private readonly queues = new Map<string, string>();
 
@@ -304,8 +304,10 @@ export class FinesseReducer {
     const code = withReason && user.reasonCodeId !== '' ? Number(user.reasonCodeId) : -1;
     const reasonCode = Number.isInteger(code) && code >= 0 ? code : -1;
     if (this.agent !== undefined && this.agent.state === state && this.agent.reasonCode === reasonCode) return undefined;
-    this.agent = { state, reasonCode };
-    const at = parseTime(user.stateChangeTime) ?? this.clock.now();
+    // Finesse's stateChangeTime when it has one, never older than the last one sent (the core
+    // refuses an older agent state as OUT_OF_ORDER; Finesse's latest User is the truth).
+    const at = Math.max(parseTime(user.stateChangeTime) ?? this.clock.now(), this.agent?.at ?? Number.NEGATIVE_INFINITY);
+    this.agent = { state, reasonCode, at };
     const u: PlatformUpdate = { type: 'agentState', channelId: this.channelId, state, reasonCode, at };
     if (reasonCode >= 0) u.reasonCodeLabel = user.reasonCode?.label || this.labels.get(user.reasonCodeId) || '';
     if (requestId !== '') u.requestId = requestId;

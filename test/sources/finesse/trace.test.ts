@@ -86,7 +86,7 @@ describe('Finesse replay', () => {
 
   it('a replay cannot act: requests fail NOT_CONNECTED', async () => {
     const { agent } = await replay(commands(SAMPLE));
-    await expect(agent.api.setAgentState('voice', 'NotReady', '', 'r1')).rejects.toMatchObject({ code: ErrorCode.NOT_CONNECTED });
+    await expect(agent.api.setAgentState('voice', 'NotReady')).rejects.toMatchObject({ code: ErrorCode.NOT_CONNECTED });
   });
 
   it('a line earlier than the one before, or a late setup, is refused with PARSE_ERROR', async () => {
