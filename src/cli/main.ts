@@ -14,11 +14,11 @@ const HELP = `switchboard — open CTI hub
 Usage:
   switchboard start [--agents N] [--rate CALLS_PER_MINUTE] [--speed X] [--seed N] [--flavor UCCE|UCCX]
       Run a simulated contact center live and print agent 1's cil events as they happen.
-  switchboard replay --source sim|avaya|brightpattern [--config FILE] [FILE]
+  switchboard replay --source sim|finesse|avaya|brightpattern [--config FILE] [FILE]
       Read a trace (JSON Lines, FILE or standard input) and write every effect as JSON Lines:
       cil events, C4C Live Activity messages (c4c) and interaction-log records (log).
       Malformed lines are reported on standard error with their line number and skipped;
-      the exit status is 1 if any was. Trace formats: docs/sim-trace.md, docs/avaya.md,
+      the exit status is 1 if any was. Trace formats: docs/sim-trace.md, docs/finesse.md, docs/avaya.md,
       docs/brightpattern.md; click-to-dial lines {"at", "crm": "c4c", "payload"} in sim traces.
   switchboard check-config --config FILE
       Validate a configuration file (docs/config.md); every problem is printed with its key.

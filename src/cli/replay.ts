@@ -1,6 +1,6 @@
 /**
  * @module cli/replay
- * `switchboard replay --source <sim|avaya|brightpattern> [--config FILE] [FILE]`: a captured
+ * `switchboard replay --source <sim|finesse|avaya|brightpattern> [--config FILE] [FILE]`: a captured
  * trace in, every effect out, as JSON Lines in emission order (SPEC.md, "switchboard replay"):
  *
  *   {"sink":"cil","event":"<name>","data":{...},"agent":"<id>"}   Integration API events
@@ -15,13 +15,14 @@
  * number and is skipped; the exit status is 1 at the end if any was.
  */
 import type { Readable, Writable } from 'node:stream';
-import { ErrorCode, EventName, SimulatedClock, toSwitchboardError, type EventMap, type SwitchboardError } from '../core/index.js';
+import { ErrorCode, EventName, SimulatedClock, toSwitchboardError, type EventMap, type Flavor, type SwitchboardError } from '../core/index.js';
 import { createAgent, type Agent } from '../sinks/cil/index.js';
 import { C4cSink, ClickToDial, type C4cSettingsInput } from '../sinks/c4c/index.js';
 import { loadConfigFile, type Config } from '../config/index.js';
 import { parseSimTraceLine, startSimTrace, type SimContactCenter, type SimTraceRunner } from '../sources/sim/index.js';
 import { createAvayaReplay, parseAvayaTraceLine, type AvayaReplay } from '../sources/avaya/index.js';
 import { createBrightPatternReplay, parseBrightPatternTraceLine, type BrightPatternReplay } from '../sources/brightpattern/index.js';
+import { createFinesseReplay, parseFinesseTraceLine, type FinesseReplay } from '../sources/finesse/trace.js';
 import { readLines, writeJsonLine, type NumberedLine } from './lines.js';
 import { UsageError } from './errors.js';
 
@@ -35,7 +36,7 @@ export interface ReplayOptions {
   stderr: Writable;
 }
 
-export const REPLAY_SOURCES = ['sim', 'avaya', 'brightpattern'] as const;
+export const REPLAY_SOURCES = ['sim', 'finesse', 'avaya', 'brightpattern'] as const;
 type ReplaySource = (typeof REPLAY_SOURCES)[number];
 
 /** C4C settings when no config gives any: SAP's demo tenant style origin, JSON, CISCO9876. */
@@ -60,6 +61,7 @@ class Replay {
   private sim: { cc: SimContactCenter; runner: SimTraceRunner } | undefined;
   private avaya: AvayaReplay | undefined;
   private bright: BrightPatternReplay | undefined;
+  private finesse: FinesseReplay | undefined;
 
   constructor(
     private readonly o: ReplayOptions,
@@ -95,6 +97,7 @@ class Replay {
     const crm = this.crmLine(text, lineNo);
     if (crm.kind === 'source') {
       if (this.source === 'sim') await this.simLine(text, lineNo);
+      else if (this.source === 'finesse') await this.finesseLine(text, lineNo);
       else if (this.source === 'avaya') await this.avayaLine(text, lineNo);
       else await this.brightLine(text, lineNo);
     } else if (crm.kind === 'bad') {
@@ -111,9 +114,19 @@ class Replay {
     if ('error' in cmd) return this.bad(cmd.error);
     if (this.sim === undefined) {
       this.sim = startSimTrace(cmd, this.clock);
-      for (const id of this.sim.cc.agentIds) await this.wire(id, this.sim.cc.source(id));
+      for (const id of this.sim.cc.agentIds) await this.wire(id, this.sim.cc.source(id), this.sim.cc.flavor);
     }
     await this.sim.runner.apply(cmd);
+  }
+
+  private async finesseLine(text: string, lineNo: number): Promise<void> {
+    const cmd = parseFinesseTraceLine(text, lineNo);
+    if ('error' in cmd) return this.bad(cmd.error);
+    if (this.finesse === undefined) {
+      this.finesse = createFinesseReplay(cmd, this.clock);
+      await this.wire(this.finesse.setup.agent.agentId, this.finesse.source, this.finesse.setup.flavor);
+    }
+    await this.finesse.apply(cmd);
   }
 
   private async avayaLine(text: string, lineNo: number): Promise<void> {
@@ -164,7 +177,7 @@ class Replay {
       const first = parseSimTraceLine(JSON.stringify({ at: new Date(line.at).toISOString(), kind: 'wait' }), lineNo);
       if ('error' in first) return this.bad(first.error);
       this.sim = startSimTrace(first, this.clock);
-      for (const id of this.sim.cc.agentIds) await this.wire(id, this.sim.cc.source(id));
+      for (const id of this.sim.cc.agentIds) await this.wire(id, this.sim.cc.source(id), this.sim.cc.flavor);
     }
     if (line.at < this.clock.now()) return this.bad(`line ${lineNo}: time ${new Date(line.at).toISOString()} is earlier than the replay's clock (${new Date(this.clock.now()).toISOString()})`);
     this.clock.set(line.at);
@@ -178,9 +191,9 @@ class Replay {
   // ---- sinks ----------------------------------------------------------------------------------
 
   /** One agent: cil events, C4C messages and log records written out, errors as error lines. */
-  private async wire(agentId: string, source: Parameters<typeof createAgent>[0]['source']): Promise<void> {
+  private async wire(agentId: string, source: Parameters<typeof createAgent>[0]['source'], flavor?: Flavor): Promise<void> {
     const out = this.o.stdout;
-    const agent = createAgent({ source, clock: this.clock, newRequestId: counter(`replay-${agentId}-`) });
+    const agent = createAgent({ source, clock: this.clock, newRequestId: counter(`replay-${agentId}-`), ...(flavor !== undefined ? { flavor } : {}) });
     for (const name of Object.values(EventName)) {
       agent.api.on(name, (data: EventMap[typeof name]) => writeJsonLine(out, { sink: 'cil', event: name, data, agent: agentId }));
     }

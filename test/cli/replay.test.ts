@@ -214,6 +214,25 @@ describe('switchboard replay --source sim', () => {
     expect(out.some((o) => o.sink === 'c4c')).toBe(false);
   });
 
+  it('replays the shared Finesse trace (test/fixtures/finesse, a plain inbound UCCE call): cil, c4c and log lines, no error', async () => {
+    const text = readFileSync('test/fixtures/finesse/finesse-inbound-sample.jsonl', 'utf8').trim().split('\n');
+    const { code, out, stderr } = await replay(text, undefined, 'finesse');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(out.filter((o) => o.event === 'error')).toEqual([]);
+    expect(events(out).filter((e) => e !== 'agentStateChange')).toEqual(['workitemCreate', 'c4c', 'workitemConnect', 'c4c', 'workitemWrapup', 'c4c', 'workitemEnd', 'log']);
+    const c4c = out.filter((o) => o.sink === 'c4c').map((o) => (o as unknown as { payload: Record<string, string> }).payload);
+    expect(c4c.map((p) => [p.Event, p.ANI])).toEqual([
+      ['CALL_ALLOCATED', '+4961215550123'],
+      ['CALL_CONNECTED', '+4961215550123'],
+      ['CALL_DISCONNECTED', '+4961215550123'],
+    ]);
+    // UCCE: the reference carries the router call key (callKeyPrefix + callKeyCallId), stable across days.
+    expect(c4c.every((p) => p.ExternalReferenceID === c4c[0]!.ExternalReferenceID && /152301/.test(p.ExternalReferenceID!))).toBe(true);
+    const log = out.filter((o) => o.sink === 'log').map((o) => (o as unknown as { record: Record<string, unknown> }).record);
+    expect(log).toMatchObject([{ id: '33554433', source: 'finesse', agentId: '2001', ani: '+4961215550123', queueName: 'Billing' }]);
+  });
+
   it('refuses a click-to-dial line for a log-only source', async () => {
     const { code, stderr } = await replay([JSON.stringify({ at: '2026-03-02T08:00:00.000Z', crm: 'c4c', payload: { PhoneNumber: '+41445550100', Direction: 'OUT' } })], undefined, 'avaya');
     expect(code).toBe(1);
@@ -222,7 +241,7 @@ describe('switchboard replay --source sim', () => {
 
   it('refuses an unknown source with a clear usage error', async () => {
     await expect(runReplay({ source: 'avaya2', file: undefined, stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() })).rejects.toThrow(
-      'replay --source avaya2 is not available (available: sim, avaya, brightpattern)',
+      'replay --source avaya2 is not available (available: sim, finesse, avaya, brightpattern)',
     );
   });
 });
