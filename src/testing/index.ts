@@ -6,3 +6,4 @@
 export { SimulatedClock } from '../core/clock.js';
 export { CONTRACT_CASES, sourceContract, type ContractCase, type SourceContractOptions, type SourceHarness } from './source-contract.js';
 export { STORE_CONTRACT_CASES, fullRecord, minimalRecord, storeContract, type StoreContractCase, type StoreContractOptions } from './store-contract.js';
+export { freePort, startProsody, type ProsodyLab, type ProsodyOptions, type ProsodyUser } from './prosody.js';
