@@ -154,7 +154,7 @@ function agent(extra: Partial<ConstructorParameters<typeof FinesseXmpp>[0]> = {}
     onError: (e) => errors.push(e),
     pingIntervalMs: 200,
     pingTimeoutMs: 300,
-    connectTimeoutMs: 1500,
+    connectTimeoutMs: 4000,
     backoff: { initialMs: 100, maxMs: 400 },
     ...extra,
   });
