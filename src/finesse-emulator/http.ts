@@ -29,7 +29,7 @@ import {
   renderUser,
   renderWrapUpReasons,
 } from './render.js';
-import type { AgentView, EmulatorState } from './state.js';
+import type { AgentView, DialogEntry, EmulatorState } from './state.js';
 
 export interface FinesseHttpOptions {
   state: EmulatorState;
@@ -137,6 +137,7 @@ export class FinesseHttp {
   private nextInternalId = 1;
   /** MAKE_CALL call variables waiting for the new dialog (by requestId). */
   private readonly pendingCallData = new Map<string, { agentId: string; data: CtiData }>();
+  private readonly pendingByDialog = new Map<string, { requestId: string; data: CtiData }>();
 
   constructor(private readonly o: FinesseHttpOptions) {
     this.server = createServer((req, res) => {
@@ -159,12 +160,26 @@ export class FinesseHttp {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** A new dialog appeared: apply MAKE_CALL call variables waiting for it (UCCE). */
-  dialogAdded(view: AgentView, dialogId: string, requestId: string): void {
-    const pending = requestId === '' ? undefined : this.pendingCallData.get(requestId);
-    if (pending === undefined || pending.agentId !== view.agent.id) return;
-    this.pendingCallData.delete(requestId);
-    this.carryOut(view, { type: 'updateData', workitemId: dialogId, data: pending.data, requestId }, `/finesse/api/Dialog/${dialogId}`);
+  /**
+   * A dialog appeared or changed: MAKE_CALL call variables wait for their dialog (matched by the
+   * requestId of its POST), then for the moment it accepts UPDATE_CALL_DATA (UCCE).
+   */
+  dialogChanged(view: AgentView, entry: DialogEntry, requestId: string): void {
+    const id = entry.dialog.id;
+    const byRequest = requestId === '' ? undefined : this.pendingCallData.get(requestId);
+    if (byRequest !== undefined && byRequest.agentId === view.agent.id) {
+      this.pendingCallData.delete(requestId);
+      this.pendingByDialog.set(id, { requestId, data: byRequest.data });
+    }
+    const waiting = this.pendingByDialog.get(id);
+    if (waiting === undefined) return;
+    if (!view.dialogs.has(id)) {
+      this.pendingByDialog.delete(id);
+      return;
+    }
+    if (!entry.capabilities.includes('UpdateData')) return;
+    this.pendingByDialog.delete(id);
+    this.carryOut(view, { type: 'updateData', workitemId: id, data: waiting.data, requestId: waiting.requestId }, `/finesse/api/Dialog/${id}`);
   }
 
   private send(res: ServerResponse, status: number, body = ''): void {

@@ -196,7 +196,7 @@ export async function runFinesseEmulator(options: FinesseEmulatorOptions): Promi
         options.onNotification?.(node, xml);
         component?.publish(node, xml);
       },
-      onDialogAdded: (view, entry, requestId) => late.http?.dialogAdded(view, entry.dialog.id, requestId),
+      onDialogChanged: (view, entry, requestId) => late.http?.dialogChanged(view, entry, requestId),
     });
     const h = new FinesseHttp({
       state,

@@ -249,6 +249,7 @@ export class AgentView {
         } else {
           this.rebuild(d, at);
           this.lab.publish(this.dialogsNode, dialogUpdate(d.dialog, requestId, this.lab.renderOptions));
+          this.lab.onDialogChanged(this, d, requestId);
         }
         this.refreshUser(requestId, at);
         return;
@@ -269,6 +270,7 @@ export class AgentView {
         if (u.participants !== undefined) d.participants = u.participants;
         this.rebuild(d, at);
         this.lab.publish(this.dialogsNode, dialogUpdate(d.dialog, requestId, this.lab.renderOptions));
+        this.lab.onDialogChanged(this, d, requestId);
         this.refreshUser(requestId, at);
         return;
       }
@@ -311,7 +313,7 @@ export class AgentView {
     this.dialogs.set(wi.id, entry);
     this.rebuild(entry, at);
     this.lab.publish(this.dialogsNode, dialogListUpdate(entry.dialog, 'POST', this.agent.id, requestId, this.lab.renderOptions));
-    this.lab.onDialogAdded(this, entry, requestId);
+    this.lab.onDialogChanged(this, entry, requestId);
   }
 
   /** Re-derive the Finesse dialog from the entry's normalized state. */
@@ -369,8 +371,8 @@ export interface EmulatorStateOptions {
   wrapUpOnIncoming: string;
   /** Queue statistics notifications at most this often, when changed (UCCE; default 10000 ms). */
   queueIntervalMs?: number;
-  /** Called when a dialog appears (the lab applies MAKE_CALL call variables then). */
-  onDialogAdded?: (view: AgentView, entry: DialogEntry, requestId: string) => void;
+  /** Called when a dialog appears or changes (the lab applies MAKE_CALL call variables once it can). */
+  onDialogChanged?: (view: AgentView, entry: DialogEntry, requestId: string) => void;
 }
 
 /** Every agent's view, the queues, and where notifications go. */
@@ -386,7 +388,7 @@ export class EmulatorState {
   private readonly queueIntervalMs: number;
   private readonly lastQueueXml = new Map<string, string>();
   private queueTimer: ReturnType<Clock['setTimeout']> | undefined;
-  private readonly dialogAdded: EmulatorStateOptions['onDialogAdded'];
+  private readonly dialogChanged: EmulatorStateOptions['onDialogChanged'];
   private stopped = false;
   private readonly queueList: readonly string[];
 
@@ -400,7 +402,7 @@ export class EmulatorState {
     this.publish = o.publish;
     this.extensions = new Set(o.agents.map((a) => a.extension));
     this.queueIntervalMs = o.queueIntervalMs ?? 10_000;
-    this.dialogAdded = o.onDialogAdded;
+    this.dialogChanged = o.onDialogChanged;
     for (const a of o.agents) this.views.set(a.id, new AgentView(a, this));
   }
 
@@ -408,8 +410,8 @@ export class EmulatorState {
     return this.extensions.has(address);
   }
 
-  onDialogAdded(view: AgentView, entry: DialogEntry, requestId: string): void {
-    this.dialogAdded?.(view, entry, requestId);
+  onDialogChanged(view: AgentView, entry: DialogEntry, requestId: string): void {
+    this.dialogChanged?.(view, entry, requestId);
   }
 
   /** Connect every agent's sim source; start the queue statistics timer (UCCE). */
