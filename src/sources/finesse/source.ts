@@ -29,7 +29,7 @@ import type { PlatformUpdate } from '../../core/updates.js';
 import { parseDialogs, parseNotification, parseQueues, parseReasonCodes, parseSystemInfo, parseUser, parseWrapUpReasons } from './parse.js';
 import { FinesseReducer } from './reducer.js';
 import { FinesseRest, type FetchLike, type FinesseAuth } from './rest.js';
-import { DialogAction, type FinesseSystemInfo, type FinesseUser } from './types.js';
+import { DialogAction, type FinesseSystemInfo } from './types.js';
 import { FinesseXmpp, type FinesseXmppOptions, type XmppStatus } from './xmpp.js';
 
 /**
@@ -213,7 +213,7 @@ export class FinesseSource implements Source {
           this.report(toSwitchboardError(err, ErrorCode.PLATFORM_ERROR));
         }
       }
-      this.flushHeld(user);
+      this.flushHeld();
       this.setState('online');
     } catch (err) {
       if (gen === this.gen) await this.teardown();
@@ -339,7 +339,7 @@ export class FinesseSource implements Source {
     this.deliver(updates);
   }
 
-  private flushHeld(_user: FinesseUser): void {
+  private flushHeld(): void {
     const held = this.held ?? [];
     this.held = undefined;
     for (const h of held) this.apply(h.node, h.xml);
@@ -403,7 +403,7 @@ export class FinesseSource implements Source {
       const [user, dialogs] = await Promise.all([this.rest.getUser(this.o.agentId).then(parseUser), this.rest.getDialogs(this.o.agentId).then(parseDialogs)]);
       if (gen !== this.gen) return;
       this.deliver(reducer.reconcile(user, dialogs, this.clock.now()));
-      this.flushHeld(user);
+      this.flushHeld();
       this.setState('online');
     } catch (err) {
       if (gen !== this.gen) return;
