@@ -410,3 +410,36 @@ describe('FinesseSource over a real prosody', () => {
     }
   }, 40_000);
 });
+
+describe('FinesseSource against the Finesse emulator (REST + prosody + component)', () => {
+  it('signs in, goes Ready, is offered a routed call, answers it, all by REST + XMPP', async () => {
+    const { runFinesseEmulator } = await import('../../../src/finesse-emulator/index.js');
+    const emu = await runFinesseEmulator({ agents: 1, password: 'pw-SECRET', log: () => undefined });
+    const updates: PlatformUpdate[] = [];
+    const source = new FinesseSource({
+      baseUrl: emu.baseUrl,
+      agentId: '1001',
+      auth: { kind: 'basic', user: '1001', password: 'pw-SECRET' },
+      xmppService: emu.xmppService,
+      extension: '1001001',
+      xmpp: { connectTimeoutMs: 8000 },
+    });
+    try {
+      await source.connect((u) => void updates.push(u));
+      expect(updates[0]).toMatchObject({ type: 'session', agent: { agentId: '1001', extension: '1001001' }, channels: [{ id: 'voice_5000' }] });
+      await source.request({ type: 'setAgentState', channelId: 'voice_5000', state: 'Ready', requestId: 'e2e-ready' });
+      await waitFor(() => updates.some((u) => u.type === 'agentState' && u.state === 'Ready' && u.requestId === 'e2e-ready'), 8000);
+      emu.cc.arrive({ from: '+41445550101', queue: '6001' });
+      await waitFor(() => updates.some((u) => u.type === 'workitemAdded'), 8000);
+      const added = updates.find((u) => u.type === 'workitemAdded');
+      if (added?.type !== 'workitemAdded') throw new Error('no workitemAdded');
+      expect(added.workitem).toMatchObject({ state: 'Offered', direction: 'Incoming' });
+      expect(added.workitem.capabilities).toContain('Answer');
+      await source.request({ type: 'answer', workitemId: added.workitem.id, requestId: 'e2e-answer' });
+      await waitFor(() => updates.some((u) => u.type === 'workitemState' && u.id === added.workitem.id && u.state === 'Active'), 8000);
+    } finally {
+      await source.disconnect();
+      await emu.stop();
+    }
+  }, 40_000);
+});
