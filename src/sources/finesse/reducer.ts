@@ -304,6 +304,13 @@ export class FinesseReducer {
     const code = withReason && user.reasonCodeId !== '' ? Number(user.reasonCodeId) : -1;
     const reasonCode = Number.isInteger(code) && code >= 0 ? code : -1;
     if (this.agent !== undefined && this.agent.state === state && this.agent.reasonCode === reasonCode) return undefined;
+    if (this.agent === undefined && state === AgentState.Logout && reasonCode < 0) {
+      // A new session starts its channel in Logout: saying so again would be a duplicate (the
+      // core refuses it). Happens when the User is read right after sign-in, before Finesse
+      // has applied it; the state that follows comes as a notification.
+      this.agent = { state, reasonCode, at: parseTime(user.stateChangeTime) ?? this.clock.now() };
+      return undefined;
+    }
     // Finesse's stateChangeTime when it has one, never older than the last one sent (the core
     // refuses an older agent state as OUT_OF_ORDER; Finesse's latest User is the truth).
     const at = Math.max(parseTime(user.stateChangeTime) ?? this.clock.now(), this.agent?.at ?? Number.NEGATIVE_INFINITY);
