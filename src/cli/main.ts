@@ -8,6 +8,7 @@ import { runReplay } from './replay.js';
 import { runStart } from './start.js';
 import { UsageError } from './errors.js';
 import { checkConfigFile } from '../config/index.js';
+import { runEmulatorCommand } from './emulator.js';
 
 const HELP = `switchboard — open CTI hub
 
@@ -20,6 +21,10 @@ Usage:
       Malformed lines are reported on standard error with their line number and skipped;
       the exit status is 1 if any was. Trace formats: docs/sim-trace.md, docs/finesse.md, docs/avaya.md,
       docs/brightpattern.md; click-to-dial lines {"at", "crm": "c4c", "payload"} in sim traces.
+  switchboard finesse-emulator [--flavor UCCE|UCCX] [--agents N] [--port P] [--rate CALLS_PER_MINUTE] [--password PW]
+      A Cisco Finesse lab: the REST API on 127.0.0.1 and XMPP notifications through a Prosody it
+      starts (Debian's prosody must be installed), driven by the simulator. Agents 1001, 1002, ...
+      (extensions 1001001, ...), queues 6001 Billing and 6002 Support. docs/finesse.md.
   switchboard check-config --config FILE
       Validate a configuration file (docs/config.md); every problem is printed with its key.
   switchboard --help | help
@@ -42,6 +47,35 @@ export async function main(argv: string[]): Promise<number> {
       }
       if (positionals.length > 1) throw new UsageError(`replay takes at most one FILE (got ${positionals.join(' ')})`);
       return runReplay({ source: values.source ?? '', file: positionals[0], config: values.config, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'finesse-emulator': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          flavor: { type: 'string' },
+          agents: { type: 'string' },
+          port: { type: 'string' },
+          rate: { type: 'string' },
+          seed: { type: 'string' },
+          password: { type: 'string' },
+          duration: { type: 'string' },
+          help: { type: 'boolean' },
+        },
+      });
+      if (values.help === true) {
+        process.stdout.write(HELP);
+        return 0;
+      }
+      return runEmulatorCommand({
+        flavor: flavorOption(values.flavor),
+        agents: intOption('--agents', values.agents, 2, 1, 1000),
+        port: intOption('--port', values.port, 0, 0, 65535),
+        rate: numberOption('--rate', values.rate, 0),
+        seed: intOption('--seed', values.seed, 1, 0, 2 ** 31),
+        password: values.password ?? 'finesse',
+        durationSeconds: values.duration === undefined ? undefined : numberOption('--duration', values.duration, 0),
+        stdout: process.stdout,
+      });
     }
     case 'check-config': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, help: { type: 'boolean' } } });
