@@ -15,3 +15,4 @@ export * from './transition.js';
 export * from './session.js';
 export * from './workitem.js';
 export * from './interaction.js';
+export * from './trace-order.js';

@@ -19,6 +19,7 @@
  */
 import { normalizeOrigin, type MessageEventLike, type MessageEventSource } from '../../bridge/window.js';
 import type { SimulatedClock } from '../../core/clock.js';
+import { traceOrder } from '../../core/trace-order.js';
 import { ErrorCode, SwitchboardError } from '../../core/errors.js';
 import { AvayaSource, type AvayaAgent } from './source.js';
 
@@ -171,21 +172,14 @@ export function createAvayaReplay(first: AvayaTraceCommand, clock: SimulatedCloc
   const windows: Record<AvayaTraceWindow, object> = { connector: { name: 'avaya-connector-frame' }, other: { name: 'another-window' } };
   if (clock.now() < first.at) clock.set(first.at);
   const source = new AvayaSource({ window, allowedOrigin: setup.allowedOrigin, expectedSource: windows.connector, agent: setup.agent, clock });
-  let last: { at: number; line: number } | undefined;
-  let applied = 0;
+  const order = traceOrder(clock);
   return {
     source,
     window,
     setup,
     apply(cmd) {
       try {
-        if (cmd.kind === 'setup' && applied > 0) throw new SwitchboardError(ErrorCode.PARSE_ERROR, `line ${cmd.line}: a setup line is only allowed first`);
-        if (last !== undefined && cmd.at < last.at) {
-          throw new SwitchboardError(ErrorCode.PARSE_ERROR, `line ${cmd.line}: time ${new Date(cmd.at).toISOString()} is earlier than line ${last.line} (${new Date(last.at).toISOString()})`);
-        }
-        applied++;
-        last = { at: cmd.at, line: cmd.line };
-        if (cmd.at > clock.now()) clock.set(cmd.at);
+        order.step(cmd);
         if (cmd.kind === 'message') {
           if (!source.connected) throw new SwitchboardError(ErrorCode.NOT_CONNECTED, `line ${cmd.line}: the Avaya source is not connected (connect it before applying messages)`);
           window.dispatch({ origin: cmd.origin, source: windows[cmd.window], data: cmd.data });

@@ -15,6 +15,7 @@
  * line. Parsing never throws: a bad line comes back as `{ error }` starting with `line N:`.
  */
 import type { SimulatedClock } from '../../core/clock.js';
+import { traceOrder } from '../../core/trace-order.js';
 import { ErrorCode, SwitchboardError } from '../../core/errors.js';
 import { ON_SAVE_ACTIVITY_RECORD } from '../../sinks/dialects/brightpattern-data.js';
 import { parseTraceAgent, parseTraceObject, unknownField } from '../avaya/trace.js';
@@ -133,21 +134,14 @@ export function createBrightPatternReplay(first: BrightPatternTraceCommand, cloc
   const adApi = new FakeAdApi();
   if (clock.now() < first.at) clock.set(first.at);
   const source = new BrightPatternSource({ adApi, agent: setup.agent, clock });
-  let last: { at: number; line: number } | undefined;
-  let applied = 0;
+  const order = traceOrder(clock);
   return {
     source,
     adApi,
     setup,
     apply(cmd) {
       try {
-        if (cmd.kind === 'setup' && applied > 0) throw new SwitchboardError(ErrorCode.PARSE_ERROR, `line ${cmd.line}: a setup line is only allowed first`);
-        if (last !== undefined && cmd.at < last.at) {
-          throw new SwitchboardError(ErrorCode.PARSE_ERROR, `line ${cmd.line}: time ${new Date(cmd.at).toISOString()} is earlier than line ${last.line} (${new Date(last.at).toISOString()})`);
-        }
-        applied++;
-        last = { at: cmd.at, line: cmd.line };
-        if (cmd.at > clock.now()) clock.set(cmd.at);
+        order.step(cmd);
         if (cmd.kind === ON_SAVE_ACTIVITY_RECORD) {
           if (!source.connected) throw new SwitchboardError(ErrorCode.NOT_CONNECTED, `line ${cmd.line}: the Bright Pattern source is not connected (connect it before applying activities)`);
           adApi.emit(ON_SAVE_ACTIVITY_RECORD, cmd.activity);

@@ -17,6 +17,7 @@
  * starting with `line N:`.
  */
 import type { SimulatedClock } from '../../core/clock.js';
+import { traceOrder } from '../../core/trace-order.js';
 import { ErrorCode, SwitchboardError, isSwitchboardError } from '../../core/errors.js';
 import { Flavor, type AgentInfo } from '../../core/model.js';
 import { ALL_REQUEST_TYPES, type PlatformRequest, type PlatformRequestType, type Source, type UpdateSink } from '../../core/source.js';
@@ -161,21 +162,14 @@ export function createFinesseReplay(first: FinesseTraceCommand, clock: Simulated
   if (clock.now() < first.at) clock.set(first.at);
   const reducer = new FinesseReducer({ agentId: agent.agentId, extension: agent.extension, flavor: setup.flavor, clock });
   const source = new FinesseReplaySource(agent, reducer);
-  let last: { at: number; line: number } | undefined;
-  let applied = 0;
+  const order = traceOrder(clock);
   return {
     source,
     setup,
     reducer,
     apply(cmd) {
       try {
-        if (cmd.kind === 'setup' && applied > 0) throw new SwitchboardError(ErrorCode.PARSE_ERROR, `line ${cmd.line}: a setup line is only allowed first`);
-        if (last !== undefined && cmd.at < last.at) {
-          throw new SwitchboardError(ErrorCode.PARSE_ERROR, `line ${cmd.line}: time ${new Date(cmd.at).toISOString()} is earlier than line ${last.line} (${new Date(last.at).toISOString()})`);
-        }
-        applied++;
-        last = { at: cmd.at, line: cmd.line };
-        if (cmd.at > clock.now()) clock.set(cmd.at);
+        order.step(cmd);
         if (cmd.kind === 'notification') {
           if (!source.connected) throw new SwitchboardError(ErrorCode.NOT_CONNECTED, `line ${cmd.line}: the Finesse replay source is not connected (connect it before applying notifications)`);
           let updates: PlatformUpdate[];
