@@ -13,7 +13,7 @@ import { ClickToDial } from '../sinks/c4c/click-to-dial.js';
 import { mappingFromUrl } from '../sinks/c4c/mapping.js';
 import { C4cFormat } from '../sinks/c4c/payload.js';
 import { C4cSink } from '../sinks/c4c/sink.js';
-import { Connection, GadgetStore } from './store.js';
+import { Connection, GadgetStore, observeUpdates } from './store.js';
 
 /** `GET /api/gadget-config`. */
 export interface GadgetConfig {
@@ -46,8 +46,10 @@ export async function boot(win: Window): Promise<Booted> {
   const agentId = url.searchParams.get('agent') ?? '';
   const wsUrl = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}/ws`;
   const source = new RemoteSource({ agentId, open: () => new WebSocket(wsUrl) });
-  const agent = createAgent({ source, clock: systemClock });
+  const late: { store?: GadgetStore } = {};
+  const agent = createAgent({ source: observeUpdates(source, () => late.store?.refresh()), clock: systemClock });
   const store = new GadgetStore(agent);
+  late.store = store;
   if (agentId === '') {
     store.setConnection(Connection.failed, 'No agent: open the gadget with ?agent=<agent id>.');
     return { agent, store, connected: Promise.resolve() };

@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { DomainEvent } from '../core/events.js';
+import type { Source } from '../core/source.js';
 import { AgentState, Direction, ReasonType, type ChannelState, type QueueData, type ReasonCode, type RequestableAgentState, type Workitem } from '../core/model.js';
 import type { IntegrationApi, WrapupReasonEntry } from '../sinks/cil/api.js';
 import { AddressAction, Control } from './controls.js';
@@ -202,7 +203,12 @@ export class GadgetStore {
     this.refresh(announcement);
   }
 
-  private refresh(announcement?: string): void {
+  /**
+   * Re-read the session. Domain events refresh by themselves; call this after every platform
+   * update too (boot does, through {@link observeUpdates}): an update can change what is shown
+   * without firing an event (the first agent state at sign-in, capabilities).
+   */
+  refresh(announcement?: string): void {
     const s = this.agent.session.state;
     const now = this.agent.session.clock.now();
     const live = Object.values(s.workitems);
@@ -229,6 +235,23 @@ export class GadgetStore {
     this.snapshot = { ...this.snapshot, ...patch };
     for (const l of [...this.listeners]) l();
   }
+}
+
+/** A Source that tells `after` once each of its updates has been applied. */
+export function observeUpdates(source: Source, after: () => void): Source {
+  return {
+    get kind() {
+      return source.kind;
+    },
+    supports: source.supports,
+    connect: (emit) =>
+      source.connect((u) => {
+        emit(u);
+        after();
+      }),
+    request: (r) => source.request(r),
+    disconnect: () => source.disconnect(),
+  };
 }
 
 /** Whether the agent is signed in (any state but Logout, Offline, Unknown). */

@@ -8,7 +8,7 @@ import { createAgent } from '../../src/sinks/cil/index.js';
 import { SimContactCenter } from '../../src/sources/sim/index.js';
 import { callVariables, controlsFor, formatDuration } from '../../src/gadget/controls.js';
 import { gadgetConfigProblem } from '../../src/gadget/boot.js';
-import { Connection, GadgetStore } from '../../src/gadget/store.js';
+import { Connection, GadgetStore, observeUpdates } from '../../src/gadget/store.js';
 
 function setup() {
   const clock = new SimulatedClock(Date.parse('2026-03-02T08:00:00.000Z'));
@@ -127,5 +127,16 @@ describe('gadget store', () => {
     store.setConnection(Connection.failed, '<b>could not reach the server</b>');
     expect(store.state.connection).toBe('failed');
     expect(store.state.errors.at(-1)?.text).toBe('<b>could not reach the server</b>');
+  });
+
+  it('shows what a platform update changed even when it fires no event (sign-in state at connect)', async () => {
+    const { cc, clock } = setup();
+    const late: { store?: GadgetStore } = {};
+    const agent = createAgent({ source: observeUpdates(cc.source('1001'), () => late.store?.refresh()), clock });
+    const store = new GadgetStore(agent);
+    late.store = store;
+    await agent.connect();
+    expect(store.state.connection).toBe('connecting');
+    expect(store.state.channel?.state).toBe('Logout');
   });
 });
