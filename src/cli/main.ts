@@ -1,6 +1,6 @@
 /**
  * @module cli/main
- * `switchboard <command>`: replay a captured trace, or run the live simulated contact center.
+ * `switchboard <command>`: replay a captured trace, or start the server (simulator or Finesse).
  * Arguments are parsed with node:util's parseArgs; every error names the option at fault.
  */
 import { parseArgs } from 'node:util';
@@ -13,8 +13,17 @@ import { runEmulatorCommand } from './emulator.js';
 const HELP = `switchboard — open CTI hub
 
 Usage:
-  switchboard start [--agents N] [--rate CALLS_PER_MINUTE] [--speed X] [--seed N] [--flavor UCCE|UCCX]
-      Run a simulated contact center live and print agent 1's cil events as they happen.
+  switchboard start [--port P] [--agents N] [--rate CALLS_PER_MINUTE] [--source sim|finesse] [--store URL]
+                   [--config FILE] [--seed N] [--flavor UCCE|UCCX] [--duration SECONDS]
+      Start the server: the demo CRM page on 127.0.0.1:P (default 3000), the gadget and its
+      WebSocket on P+1. --source sim (default): a simulated contact center with N agents
+      (default 5; 1001 and 1002 are for the gadget, the rest answer calls by themselves) and
+      CALLS_PER_MINUTE arrivals (default 4). --source finesse: one Finesse connection per agent,
+      from SWITCHBOARD_FINESSE_URL, SWITCHBOARD_FINESSE_XMPP, SWITCHBOARD_FINESSE_PASSWORD
+      [, SWITCHBOARD_FINESSE_USER] in the environment. --store: the interaction log, sqlite:PATH
+      (default sqlite:./data/switchboard.db) or postgres://... --config: c4c settings (format,
+      cid, mapping, ani), flavor and store (docs/config.md). Builds the gadget if dist-gadget/
+      is missing. docs/server.md.
   switchboard replay --source sim|finesse|avaya|brightpattern [--config FILE] [FILE]
       Read a trace (JSON Lines, FILE or standard input) and write every effect as JSON Lines:
       cil events, C4C Live Activity messages (c4c) and interaction-log records (log).
@@ -96,9 +105,12 @@ export async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({
         args: rest,
         options: {
+          port: { type: 'string' },
           agents: { type: 'string' },
           rate: { type: 'string' },
-          speed: { type: 'string' },
+          source: { type: 'string' },
+          store: { type: 'string' },
+          config: { type: 'string' },
           seed: { type: 'string' },
           flavor: { type: 'string' },
           duration: { type: 'string' },
@@ -109,12 +121,17 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return 0;
       }
+      const source = values.source ?? 'sim';
+      if (source !== 'sim' && source !== 'finesse') throw new UsageError(`--source must be sim or finesse (got "${source}")`);
       return runStart({
+        port: intOption('--port', values.port, 3000, 0, 65534),
         agents: intOption('--agents', values.agents, 5, 1, 10_000),
-        rate: numberOption('--rate', values.rate, 6),
-        speed: numberOption('--speed', values.speed, 10),
+        rate: numberOption('--rate', values.rate, 4),
+        source,
+        store: values.store,
+        config: values.config,
         seed: intOption('--seed', values.seed, 1, 0, 2 ** 31),
-        flavor: flavorOption(values.flavor),
+        flavor: values.flavor === undefined ? undefined : flavorOption(values.flavor),
         durationSeconds: values.duration === undefined ? undefined : numberOption('--duration', values.duration, 0),
         stdout: process.stdout,
       });

@@ -1,135 +1,111 @@
 /**
  * @module cli/start
- * `switchboard start`: the product on its embedded defaults until the server and gadget land
- * (issue 5): a simulated contact center running live — N auto agents, seeded Poisson arrivals,
- * time running `--speed` times faster than the wall clock — with agent 1's Integration API
- * events printed as they happen, and the queue figures every few seconds. Ctrl-C stops it.
+ * `switchboard start`: the product on its embedded defaults: the server (server/app) with the
+ * simulator (agents 1001..100N, the first two driven by gadgets, the rest auto agents so that the
+ * queues move), the interaction log in SQLite under ./data, the demo CRM page on `--port` and
+ * the gadget on the next port. Builds the gadget first when dist-gadget/ is missing. Prints the
+ * demo page's URL; Ctrl-C (or `--duration`) stops it.
+ *
+ * Finesse mode (`--source finesse`) reads the Finesse location and credentials from the
+ * environment, never from the command line (where `ps` would show them):
+ * SWITCHBOARD_FINESSE_URL, SWITCHBOARD_FINESSE_XMPP, SWITCHBOARD_FINESSE_PASSWORD and optionally
+ * SWITCHBOARD_FINESSE_USER (default: each agent's id) and SWITCHBOARD_FINESSE_XMPP_DOMAIN.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
-import { createScaledClock, systemClock, type Clock, type Flavor, type TimerHandle, type WorkitemEventData } from '../core/index.js';
-import { createAgent } from '../sinks/cil/index.js';
-import { SimContactCenter, type SimAgentConfig } from '../sources/sim/index.js';
+import { pino } from 'pino';
+import { systemClock, type Flavor } from '../core/index.js';
+import { loadConfigFile, type Config } from '../config/index.js';
+import { createServer, DEFAULT_STORE } from '../server/app.js';
+import type { PlatformOptions } from '../server/sessions.js';
+import { UsageError } from './errors.js';
+
+export { demoAgents } from '../server/sessions.js';
 
 export interface StartOptions {
+  /** CRM (demo page) port; the gadget is on port + 1. */
+  port: number;
   agents: number;
-  /** Arrivals per (simulated) minute. */
+  /** Arrivals per minute. */
   rate: number;
-  speed: number;
+  source: 'sim' | 'finesse';
+  store: string | undefined;
+  config: string | undefined;
   seed: number;
-  flavor: Flavor;
-  /** Stop after this many wall-clock seconds (default: run until interrupted). */
+  flavor: Flavor | undefined;
+  /** Stop after this many seconds (default: run until interrupted). */
   durationSeconds: number | undefined;
+  /** Do not try to build the gadget when dist-gadget/ is missing. */
+  noBuild?: boolean;
   stdout: Writable;
+  env?: NodeJS.ProcessEnv;
 }
 
-const FIRST = ['Ada', 'Ben', 'Cleo', 'Dario', 'Elif', 'Finn', 'Gina', 'Hugo', 'Iris', 'Jon'];
-const LAST = ['Meier', 'Keller', 'Rossi', 'Weber', 'Huber', 'Frei', 'Brunner', 'Baumann'];
-
-export function demoAgents(n: number): SimAgentConfig[] {
-  return Array.from({ length: n }, (_, i) => {
-    const id = String(1001 + i);
-    const firstName = FIRST[i % FIRST.length] ?? 'Agent';
-    const lastName = LAST[i % LAST.length] ?? String(i);
-    return {
-      id,
-      extension: `${id}001`,
-      firstName,
-      lastName,
-      loginName: `${firstName[0] ?? 'a'}${lastName}`.toLowerCase(),
-      teamId: `team${1 + (i % 3)}`,
-      skills: i % 2 === 0 ? ['sales', 'support'] : ['support'],
-    };
-  });
-}
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export async function runStart(o: StartOptions): Promise<number> {
-  const { clock, stopAll } = stoppable(createScaledClock(o.speed));
-  const cc = new SimContactCenter({
-    clock,
-    seed: o.seed,
-    flavor: o.flavor,
-    agents: demoAgents(o.agents),
-    queues: [
-      { id: 'sales', name: 'Sales' },
-      { id: 'support', name: 'Support' },
-    ],
-    arrivals: { perMinute: o.rate, patienceMs: 90_000 },
-    autoAgents: { talkTimeMs: 60_000 },
+  const config: Config = o.config !== undefined ? loadConfigFile(o.config) : {};
+  const env = o.env ?? process.env;
+  const platform = platformOptions(o, config, env);
+  const gadgetDir = join(ROOT, 'dist-gadget');
+  if (!existsSync(join(gadgetDir, 'index.html')) && o.noBuild !== true) {
+    o.stdout.write('dist-gadget/ is missing: building the gadget (npm run build:gadget)...\n');
+    const built = spawnSync('npm', ['run', 'build:gadget'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (built.status !== 0) o.stdout.write('The gadget could not be built; the gadget page will say so. Build it with: npm run build:gadget\n');
+  }
+  const server = await createServer({
+    crmPort: o.port,
+    gadgetPort: o.port === 0 ? 0 : o.port + 1,
+    platform,
+    store: o.store ?? config.store ?? DEFAULT_STORE,
+    ...(config.c4c !== undefined ? { c4c: { format: config.c4c.format, cid: config.c4c.cid, mapping: config.c4c.mapping, ani: config.c4c.ani } } : {}),
+    gadgetDir,
+    clock: systemClock,
+    logStream: pino.destination(2),
   });
-  const first = cc.agentIds[0] ?? '1001';
-  const agent = createAgent({ source: cc.source(first), clock, flavor: o.flavor });
-  const print = (line: string): void => {
-    o.stdout.write(`${new Date(clock.now()).toISOString().slice(11, 19)}  ${line}\n`);
-  };
-  const wi = (name: string) => (d: WorkitemEventData) =>
-    print(`${name.padEnd(20)} ${d.id.padEnd(10)} ${d.classification.padEnd(12)} ${d.direction.padEnd(9)} ${d.state.padEnd(15)} ani=${d.ani}${d.ctiData.callVariable1 !== undefined ? ` callVariable1=${d.ctiData.callVariable1}` : ''}`);
-  agent.cil.onWorkitemCreate(wi('workitemCreate'));
-  agent.cil.onWorkitemConnect(wi('workitemConnect'));
-  agent.cil.onWorkitemPause(wi('workitemPause'));
-  agent.cil.onWorkitemResume(wi('workitemResume'));
-  agent.cil.onWorkitemWrapup(wi('workitemWrapup'));
-  agent.cil.onWorkitemEnd(wi('workitemEnd'));
-  agent.cil.onAgentStateChange((d) => print(`agentStateChange     ${d.channelId} ${d.oldState} -> ${d.newState}${d.newReasonCode >= 0 ? ` (${d.newReasonCodeLabel})` : ''}`));
-  agent.cil.onQueueDataUpdate((d) => {
-    if (d.dataState !== 'UPDATED') print(`queueDataUpdate      ${d.dataState} ${d.queueData.map((q) => q.id).join(', ')}`);
-  });
-  agent.cil.onError((e) => print(`error                ${e.code}: ${e.message}`));
   o.stdout.write(
-    `Switchboard demo: ${o.agents} simulated agents (${o.flavor}), ${o.rate} calls per simulated minute, time x${o.speed}.\n` +
-      `Showing agent ${first}'s Integration API events. Ctrl-C to stop.\n`,
+    `Switchboard is running (${platform.kind === 'sim' ? `simulator: ${o.agents} agents, ${o.rate} calls per minute` : 'Finesse'}).\n` +
+      `  Demo CRM page:  ${server.crmOrigin}/\n` +
+      `  Gadget:         ${server.gadgetOrigin}/  (WebSocket ${server.gadgetOrigin.replace(/^http/, 'ws')}/ws)\n` +
+      `  Health/metrics: ${server.crmOrigin}/healthz  ${server.crmOrigin}/metrics\n` +
+      (platform.kind === 'sim' ? `  Sign in the gadget as agent 1001 or 1002 (the others answer calls by themselves).\n` : '') +
+      'Ctrl-C to stop.\n',
   );
-  await agent.connect();
-
-  const stats = (): void => {
-    const parts = ['sales', 'support'].map((q) => {
-      const s = cc.queueData(q).statistics;
-      return `${q}: ${s.callsInQueue} queued, ${s.agentsReady} ready, ${s.agentsTalkingInbound} talking`;
-    });
-    print(`-- ${parts.join(' | ')} | calls so far: ${cc.counters.arrivals}`);
-  };
-  return new Promise<number>((resolve) => {
-    let timer = systemClock.setTimeout(function tick() {
-      stats();
-      timer = systemClock.setTimeout(tick, 5000);
-    }, 5000);
+  return new Promise<number>((resolveExit) => {
+    let timer: ReturnType<typeof systemClock.setTimeout> | undefined;
     const stop = (): void => {
-      systemClock.clearTimeout(timer);
-      stats();
       process.off('SIGINT', stop);
-      cc.stopArrivals();
-      stopAll();
-      void agent.disconnect().then(() => resolve(0));
+      process.off('SIGTERM', stop);
+      if (timer !== undefined) systemClock.clearTimeout(timer);
+      void server.close().then(() => resolveExit(0));
     };
     process.once('SIGINT', stop);
-    if (o.durationSeconds !== undefined) systemClock.setTimeout(stop, o.durationSeconds * 1000);
+    process.once('SIGTERM', stop);
+    if (o.durationSeconds !== undefined) timer = systemClock.setTimeout(stop, o.durationSeconds * 1000);
   });
 }
 
-/** A clock whose pending timers can all be cancelled at once, so that the demo can stop. */
-function stoppable(base: Clock): { clock: Clock; stopAll: () => void } {
-  const live = new Set<TimerHandle>();
-  let stopped = false;
-  const clock: Clock = {
-    now: () => base.now(),
-    setTimeout(fn, ms) {
-      const handle = base.setTimeout(() => {
-        live.delete(handle);
-        if (!stopped) fn();
-      }, ms);
-      live.add(handle);
-      return handle;
-    },
-    clearTimeout(handle) {
-      live.delete(handle);
-      base.clearTimeout(handle);
-    },
+function platformOptions(o: StartOptions, config: Config, env: NodeJS.ProcessEnv): PlatformOptions {
+  if (o.source === 'sim') {
+    const flavor = o.flavor ?? config.flavor;
+    return { kind: 'sim', agents: o.agents, humanAgents: Math.min(2, o.agents), rate: o.rate, seed: o.seed, ...(flavor !== undefined ? { flavor } : {}) };
+  }
+  const need = (name: string): string => {
+    const v = env[name];
+    if (v === undefined || v === '') throw new UsageError(`--source finesse needs ${name} in the environment`);
+    return v;
   };
+  const user = env.SWITCHBOARD_FINESSE_USER;
+  const domain = env.SWITCHBOARD_FINESSE_XMPP_DOMAIN;
   return {
-    clock,
-    stopAll: () => {
-      stopped = true;
-      for (const h of live) base.clearTimeout(h);
-      live.clear();
-    },
+    kind: 'finesse',
+    baseUrl: need('SWITCHBOARD_FINESSE_URL'),
+    xmppService: need('SWITCHBOARD_FINESSE_XMPP'),
+    password: need('SWITCHBOARD_FINESSE_PASSWORD'),
+    ...(user !== undefined && user !== '' ? { user } : {}),
+    ...(domain !== undefined && domain !== '' ? { xmppDomain: domain } : {}),
   };
 }
