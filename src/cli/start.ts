@@ -71,7 +71,7 @@ export async function runStart(o: StartOptions): Promise<number> {
       `  Demo CRM page:  ${server.crmOrigin}/\n` +
       `  Gadget:         ${server.gadgetOrigin}/  (WebSocket ${server.gadgetOrigin.replace(/^http/, 'ws')}/ws)\n` +
       `  Health/metrics: ${server.crmOrigin}/healthz  ${server.crmOrigin}/metrics\n` +
-      (platform.kind === 'sim' ? `  Sign in the gadget as agent 1001 or 1002 (the others answer calls by themselves).\n` : '') +
+      (platform.kind === 'sim' ? `  The page's gadget is agent 1001${o.agents > 1 ? `; ${server.crmOrigin}/?agent=1002 for agent 1002` : ''} (the other agents answer calls by themselves).\n` : `  Open ${server.crmOrigin}/?agent=<agent id>.\n`) +
       'Ctrl-C to stop.\n',
   );
   return new Promise<number>((resolveExit) => {

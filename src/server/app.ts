@@ -166,7 +166,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
   const demoJs = await bundleDemo(ROOT);
   crm.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(demoHtml(gadgetOrigin)));
   crm.get('/demo.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(demoJs));
-  crm.get('/api/demo-config', (_req, reply) => reply.send({ gadgetOrigin, mapping: c4c.mapping ?? {}, agents: platform.sim?.agentIds ?? [] }));
+  crm.get('/api/demo-config', (_req, reply) => reply.send({ gadgetOrigin, mapping: c4c.mapping ?? {}, agents: platform.humanAgents }));
   crm.get('/api/queues', (_req, reply) => reply.send({ queues: platform.queues() }));
   crm.get<{ Querystring: { agent?: string; cursor?: string; limit?: string } }>('/api/log', async (req, reply) => {
     const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);

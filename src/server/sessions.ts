@@ -209,6 +209,8 @@ export interface Platform {
   /** Queue statistics (simulator: every queue; Finesse: what the connected agents see). */
   queues(): QueueData[];
   readonly sim: SimContactCenter | undefined;
+  /** Simulator: the agents gadgets drive (no auto behaviour); Finesse: empty (any agent). */
+  readonly humanAgents: string[];
   close(): Promise<void>;
 }
 
@@ -246,11 +248,13 @@ export function createPlatform(o: CreatePlatformOptions): Platform {
   const connected = new Map<string, AgentHub>();
   const p = o.platform;
   let sim: SimContactCenter | undefined;
+  let humanAgents: string[] = [];
   let makeSource: (agentId: string) => Source;
   if (p.kind === 'sim') {
     const n = p.agents ?? 5;
     const agents = demoAgents(n);
-    const human = new Set(agents.slice(0, p.humanAgents ?? 2).map((a) => a.id));
+    humanAgents = agents.slice(0, p.humanAgents ?? 2).map((a) => a.id);
+    const human = new Set(humanAgents);
     const auto = agents.filter((a) => !human.has(a.id)).map((a) => a.id);
     sim = new SimContactCenter({
       clock: o.clock,
@@ -285,6 +289,7 @@ export function createPlatform(o: CreatePlatformOptions): Platform {
   return {
     kind: p.kind,
     sim,
+    humanAgents,
     hub(agentId) {
       const existing = hubs.get(agentId);
       if (existing !== undefined) return existing;

@@ -65,6 +65,7 @@ describe('demo CRM page', () => {
     const url = new URL(gadgetFrame().url());
     expect(url.origin).toBe(server.gadgetOrigin);
     expect(JSON.parse(url.searchParams.get('mapping') ?? '{}')).toEqual({ callVariable1: 'Custom_1' });
+    expect(url.searchParams.get('agent')).toBe('1001');
   });
 
   it('shows activities from the gadget origin field by field as text, and updates them in place', async () => {

@@ -9,6 +9,8 @@
 interface DemoConfig {
   gadgetOrigin: string;
   mapping: Record<string, string>;
+  /** The agents gadgets drive (simulator); the page's `?agent=` picks one, default the first. */
+  agents: string[];
 }
 
 const CONTACTS = [
@@ -70,6 +72,8 @@ async function start(): Promise<void> {
   const config = await getJson<DemoConfig>('/api/demo-config');
   const frame = byId('gadget') as HTMLIFrameElement;
   const url = new URL('/', config.gadgetOrigin);
+  const agent = new URL(window.location.href).searchParams.get('agent') ?? config.agents[0] ?? '1001';
+  url.searchParams.set('agent', agent);
   if (Object.keys(config.mapping).length > 0) url.searchParams.set('mapping', JSON.stringify(config.mapping));
   frame.src = url.href;
 
