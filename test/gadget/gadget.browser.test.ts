@@ -71,7 +71,7 @@ describe('the gadget in headless chromium', () => {
     await page.keyboard.press(key);
   }
 
-  it('signs in, goes Ready by keyboard, shows an incoming call with its allowed buttons, answers it; C4C gets NOTIFY and ACCEPT', async () => {
+  it('signs in, goes Ready by keyboard, shows an incoming call with only Answer, answers, holds, resumes, edits a variable, ends, sets a custom wrap-up reason; C4C gets NOTIFY, ACCEPT, UpdateActivity, END', async () => {
     const page = await browser.context.newPage();
     const errorsOnPage: string[] = [];
     page.on('pageerror', (e) => errorsOnPage.push(e.message));
@@ -121,7 +121,33 @@ describe('the gadget in headless chromium', () => {
       ['CALL_CONNECTED', 'Inbound', 'ACCEPT'],
     ]);
     expect(payloads[1]).toMatchObject({ ANI: '+41445550100', CID: 'CISCO9876', Custom_1: 'INV-1001' });
-    expect(await g.locator('[role=alert] li').count()).toBe(0);
+
+    // Hold and resume by keyboard; edit a call variable (UpdateData) and C4C gets UpdateActivity.
+    await press(page, g, `${card} >> role=button[name="Hold"]`);
+    await g.waitForSelector(`${card}[data-state=Paused]`, { timeout: 10_000 });
+    expect(await buttons(g, card)).toContain('Resume');
+    await press(page, g, `${card} >> role=button[name="Resume"]`);
+    await g.waitForSelector(`${card}[data-state=Active]`, { timeout: 10_000 });
+    await g.locator(`${card} input[aria-label=callVariable1]`).fill('INV-2002');
+    await press(page, g, `${card} >> role=button[name="Save callVariable1"]`);
+    await page.waitForFunction(() => received.length >= 3, undefined, POLL);
+
+    // End, then a custom wrap-up reason; C4C gets END once.
+    await press(page, g, `${card} >> role=button[name="End"]`);
+    await g.waitForSelector(`${card}[data-state=Wrapup]`, { timeout: 10_000 });
+    await g.locator(`${card} input[aria-label="Custom wrap-up reason"]`).fill('Callback promised');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => g.locator(`${card} select option:checked`).textContent(), POLL).toBe('Callback promised (custom)');
+    await page.waitForFunction(() => received.length >= 4, undefined, POLL);
+    const all = (await page.evaluate(() => received)).map((m) => (m.data as { payload: Record<string, string> }).payload);
+    expect(all.map((p) => [p.Event, p.EventType, p.Action ?? ''])).toEqual([
+      ['CALL_ALLOCATED', 'Inbound', 'NOTIFY'],
+      ['CALL_CONNECTED', 'Inbound', 'ACCEPT'],
+      ['CALL_CONNECTED', 'UpdateActivity', ''],
+      ['CALL_DISCONNECTED', 'Inbound', 'END'],
+    ]);
+    expect(all[2]).toMatchObject({ Custom_1: 'INV-2002' });
+    expect(await g.locator('[role=alert] li').allTextContents()).toEqual([]);
     expect(errorsOnPage).toEqual([]);
     await page.close();
   });
