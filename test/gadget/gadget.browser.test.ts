@@ -47,8 +47,14 @@ describe('the gadget in headless chromium', () => {
       clock: systemClock,
       seed: 3,
       wrapup: 'optional',
-      agents: [{ id: '1001', extension: '1001001', firstName: 'Ada', lastName: 'Meier', loginName: 'ameier', teamId: 't1', skills: ['sales'] }],
-      queues: [{ id: 'sales', name: 'Sales' }],
+      agents: [
+        { id: '1001', extension: '1001001', firstName: 'Ada', lastName: 'Meier', loginName: 'ameier', teamId: 't1', skills: ['sales'] },
+        { id: '1002', extension: '1001002', firstName: 'Bo', lastName: 'Keller', loginName: 'bkeller', teamId: 't1', skills: ['support'] },
+      ],
+      queues: [
+        { id: 'sales', name: 'Sales' },
+        { id: 'support', name: 'Support' },
+      ],
     });
     host = await serve({
       '/': ['text/html', '<!doctype html><html><head><meta charset="utf-8"><title>CRM</title></head><body><h1>CRM</h1><script type="module" src="/host.js"></script></body></html>'],
@@ -149,6 +155,38 @@ describe('the gadget in headless chromium', () => {
     expect(all[2]).toMatchObject({ Custom_1: 'INV-2002' });
     expect(await g.locator('[role=alert] li').allTextContents()).toEqual([]);
     expect(errorsOnPage).toEqual([]);
+    await page.close();
+  });
+
+  it('comes back with the call after a reload mid-call, with no second NOTIFY or ACCEPT', async () => {
+    const page = await browser.context.newPage();
+    const src = `${gadget.origin}/index.html?agent=1002&mapping=${MAPPING}`;
+    await page.goto(`${host.origin}/?gadget=${encodeURIComponent(src)}`);
+    let frame: Frame | undefined;
+    await expect.poll(() => (frame = page.frames().find((f) => f.url().startsWith(gadget.origin))), POLL).toBeDefined();
+    const g = frame!;
+    await g.waitForFunction(() => document.body.dataset.ready === 'true', undefined, POLL);
+    const state = g.locator('[data-testid=agent-state]');
+    await expect.poll(() => state.textContent(), POLL).toBe('Logout');
+    await press(page, g, 'role=button[name="Log in"]');
+    await expect.poll(() => state.textContent(), POLL).toBe('NotReady');
+    await press(page, g, 'role=toolbar[name="Agent state"] >> role=button[name="Ready"]');
+    await expect.poll(() => state.textContent(), POLL).toBe('Ready');
+    const id = cc.arrive({ from: '+41445550200', queue: 'support' });
+    const card = `article[data-workitem="${id}"]`;
+    await g.waitForSelector(`${card}[data-state=Offered]`, { timeout: 10_000 });
+    await press(page, g, `${card} >> role=button[name="Answer"]`);
+    await g.waitForSelector(`${card}[data-state=Active]`, { timeout: 10_000 });
+    await page.waitForFunction(() => received.length >= 2, undefined, POLL);
+
+    await g.evaluate(() => location.reload());
+    await g.waitForFunction(() => document.body.dataset.ready === 'true', undefined, POLL);
+    await g.waitForSelector(`${card}[data-state=Active]`, { timeout: 10_000 });
+    expect(await buttons(g, card)).toContain('End');
+    await new Promise((r) => setTimeout(r, 500));
+    const got = (await page.evaluate(() => received)).map((m) => (m.data as { payload: Record<string, string> }).payload);
+    expect(got.map((p) => p.Action)).toEqual(['NOTIFY', 'ACCEPT']);
+    expect(await g.locator('[role=alert] li').allTextContents()).toEqual([]);
     await page.close();
   });
 });
