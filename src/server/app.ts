@@ -152,6 +152,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
       return reply.code(h.ok ? 200 : 503).send(h.body);
     });
     app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+    // Browsers ask for it on both origins; no icon, and no 404 in every console.
+    app.get('/favicon.ico', (_req, reply) => reply.code(204).send());
   };
 
   const crmLog: FastifyBaseLogger = log.child({ listener: 'crm' });
