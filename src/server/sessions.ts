@@ -15,7 +15,7 @@
 import { AgentSession } from '../core/session.js';
 import { ErrorCode, SwitchboardError } from '../core/errors.js';
 import { isEndedState, type Flavor, type QueueData } from '../core/model.js';
-import type { Clock } from '../core/clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Source } from '../core/source.js';
 import type { PlatformUpdate, WorkitemAddedUpdate, SessionUpdate, AgentStateUpdate } from '../core/updates.js';
 import type { DomainEvent } from '../core/events.js';
@@ -242,7 +242,11 @@ export interface CreatePlatformOptions {
   events: HubEvents;
 }
 
-export function createPlatform(o: CreatePlatformOptions): Platform {
+export function createPlatform(options: CreatePlatformOptions): Platform {
+  // Every timer of the platform (arrivals, auto agents, retries) goes through a clock that
+  // close() stops, so that a closed server leaves nothing to keep the process alive.
+  const { clock, stopAll } = stoppable(options.clock);
+  const o = { ...options, clock };
   const log = new InteractionLogSink({ store: o.store, clock: o.clock, onError: (f) => o.events.onLogError?.(f.record.agentId, f) });
   const hubs = new Map<string, Promise<AgentHub>>();
   const connected = new Map<string, AgentHub>();
@@ -314,6 +318,36 @@ export function createPlatform(o: CreatePlatformOptions): Platform {
       sim?.stopArrivals();
       await Promise.allSettled([...connected.values()].map((h) => h.close()));
       await log.close();
+      stopAll();
+    },
+  };
+}
+
+/** A clock whose pending timers can all be cancelled at once. */
+function stoppable(base: Clock): { clock: Clock; stopAll: () => void } {
+  const live = new Set<TimerHandle>();
+  let stopped = false;
+  const clock: Clock = {
+    now: () => base.now(),
+    setTimeout(fn, ms) {
+      const handle = base.setTimeout(() => {
+        live.delete(handle);
+        if (!stopped) fn();
+      }, ms);
+      live.add(handle);
+      return handle;
+    },
+    clearTimeout(handle) {
+      live.delete(handle);
+      base.clearTimeout(handle);
+    },
+  };
+  return {
+    clock,
+    stopAll: () => {
+      stopped = true;
+      for (const h of live) base.clearTimeout(h);
+      live.clear();
     },
   };
 }
