@@ -216,6 +216,20 @@ export interface AgentInfo {
   activeDeviceId?: string;
 }
 
+/** A full AgentInfo from what a source knows (an id at least); unknown fields are ''. */
+export function completeAgentInfo(a: Pick<AgentInfo, 'agentId'> & Partial<AgentInfo>): AgentInfo {
+  const info: AgentInfo = {
+    agentId: a.agentId,
+    extension: a.extension ?? '',
+    firstName: a.firstName ?? '',
+    lastName: a.lastName ?? '',
+    loginName: a.loginName ?? '',
+    teamId: a.teamId ?? '',
+  };
+  if (a.activeDeviceId !== undefined) info.activeDeviceId = a.activeDeviceId;
+  return info;
+}
+
 /** ani per seed 001: one participant and outgoing → its to-address, otherwise the from-address. */
 export function computeAni(direction: Direction, participants: readonly Participant[], fromAddress: string, toAddress: string): string {
   if (participants.length === 1 && direction === Direction.Outgoing) return toAddress;

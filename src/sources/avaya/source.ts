@@ -21,7 +21,7 @@
 import { listen, normalizeOrigin, type MessageEventLike, type MessageEventSource } from '../../bridge/window.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { ErrorCode, SwitchboardError, type ErrorCode as ErrorCodeT } from '../../core/errors.js';
-import { ChannelType, type AgentInfo } from '../../core/model.js';
+import { ChannelType, completeAgentInfo, type AgentInfo } from '../../core/model.js';
 import type { PlatformRequest, PlatformRequestType, Source, UpdateSink } from '../../core/source.js';
 import { CRM_CONNECT_MESSAGE, SAVE_INTERACTION_LOG, avayaBodyToRecord } from '../../sinks/dialects/avaya-body.js';
 import { isObj, show } from '../../sinks/dialects/fields.js';
@@ -46,19 +46,6 @@ export interface AvayaSourceOptions {
   clock?: Clock;
   /** Told about messages from elsewhere that are not CRMConnectMessages (not errors). */
   onIgnored?: (reason: string, event: MessageEventLike) => void;
-}
-
-function completeAgent(a: AvayaAgent): AgentInfo {
-  const info: AgentInfo = {
-    agentId: a.agentId,
-    extension: a.extension ?? '',
-    firstName: a.firstName ?? '',
-    lastName: a.lastName ?? '',
-    loginName: a.loginName ?? '',
-    teamId: a.teamId ?? '',
-  };
-  if (a.activeDeviceId !== undefined) info.activeDeviceId = a.activeDeviceId;
-  return info;
 }
 
 /** A message's data, parsed if it arrived as a JSON string. */
@@ -109,7 +96,7 @@ export class AvayaSource implements Source {
     if (typeof options.agent?.agentId !== 'string' || options.agent.agentId === '') {
       throw new SwitchboardError(ErrorCode.INVALID_ARGUMENT, 'Avaya source: agent.agentId must be a non-empty string');
     }
-    this.agent = completeAgent(options.agent);
+    this.agent = completeAgentInfo(options.agent);
     this.channelId = options.channelId ?? AVAYA_CHANNEL_ID;
     this.clock = options.clock ?? systemClock;
   }

@@ -13,7 +13,7 @@
  */
 import { systemClock, type Clock } from '../../core/clock.js';
 import { ErrorCode, SwitchboardError } from '../../core/errors.js';
-import { ChannelType, type AgentInfo } from '../../core/model.js';
+import { ChannelType, completeAgentInfo, type AgentInfo } from '../../core/model.js';
 import type { PlatformRequest, PlatformRequestType, Source, UpdateSink } from '../../core/source.js';
 import type { PlatformUpdate } from '../../core/updates.js';
 import { ON_SAVE_ACTIVITY_RECORD, interactionDataToRecord, type OnSaveActivityRecordHandler } from '../../sinks/dialects/brightpattern-data.js';
@@ -43,19 +43,6 @@ export interface BrightPatternSourceOptions {
   clock?: Clock;
 }
 
-function completeAgent(a: BrightPatternAgent): AgentInfo {
-  const info: AgentInfo = {
-    agentId: a.agentId,
-    extension: a.extension ?? '',
-    firstName: a.firstName ?? '',
-    lastName: a.lastName ?? '',
-    loginName: a.loginName ?? '',
-    teamId: a.teamId ?? '',
-  };
-  if (a.activeDeviceId !== undefined) info.activeDeviceId = a.activeDeviceId;
-  return info;
-}
-
 /**
  * @example
  * const source = new BrightPatternSource({ adApi, agent: { agentId: '1001' } });
@@ -79,7 +66,7 @@ export class BrightPatternSource implements Source {
     if (typeof options.agent?.agentId !== 'string' || options.agent.agentId === '') {
       throw new SwitchboardError(ErrorCode.INVALID_ARGUMENT, 'Bright Pattern source: agent.agentId must be a non-empty string');
     }
-    this.agent = completeAgent(options.agent);
+    this.agent = completeAgentInfo(options.agent);
     this.channelId = options.channelId ?? BRIGHT_PATTERN_CHANNEL_ID;
     this.clock = options.clock ?? systemClock;
   }

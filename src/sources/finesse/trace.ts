@@ -19,7 +19,7 @@
 import type { SimulatedClock } from '../../core/clock.js';
 import { traceOrder } from '../../core/trace-order.js';
 import { ErrorCode, SwitchboardError, isSwitchboardError } from '../../core/errors.js';
-import { Flavor, type AgentInfo } from '../../core/model.js';
+import { Flavor, completeAgentInfo, type AgentInfo } from '../../core/model.js';
 import { ALL_REQUEST_TYPES, type PlatformRequest, type PlatformRequestType, type Source, type UpdateSink } from '../../core/source.js';
 import type { PlatformUpdate } from '../../core/updates.js';
 import { parseTraceAgent, parseTraceObject, unknownField } from '../avaya/trace.js';
@@ -138,12 +138,6 @@ export interface FinesseReplay {
   apply(cmd: FinesseTraceCommand): Promise<void>;
 }
 
-function completeAgent(a: FinesseTraceAgent): AgentInfo {
-  const info: AgentInfo = { agentId: a.agentId, extension: a.extension ?? '', firstName: a.firstName ?? '', lastName: a.lastName ?? '', loginName: a.loginName ?? '', teamId: a.teamId ?? '' };
-  if (a.activeDeviceId !== undefined) info.activeDeviceId = a.activeDeviceId;
-  return info;
-}
-
 /**
  * Start replaying a Finesse trace from its first command: its setup (or the agent named by its
  * node, UCCE) configures the reducer; the clock moves to its time.
@@ -158,7 +152,7 @@ function completeAgent(a: FinesseTraceAgent): AgentInfo {
 export function createFinesseReplay(first: FinesseTraceCommand, clock: SimulatedClock): FinesseReplay {
   const setup: FinesseSetup =
     first.kind === 'setup' ? first.setup : { agent: { agentId: USER_NODE.exec(first.node)?.[1] ?? 'unknown' }, flavor: Flavor.UCCE };
-  const agent = completeAgent(setup.agent);
+  const agent = completeAgentInfo(setup.agent);
   if (clock.now() < first.at) clock.set(first.at);
   const reducer = new FinesseReducer({ agentId: agent.agentId, extension: agent.extension, flavor: setup.flavor, clock });
   const source = new FinesseReplaySource(agent, reducer);
