@@ -186,7 +186,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
 
   common(gadget);
   await gadget.register(websocket);
-  registerWs(gadget, platform, log.child({ listener: 'ws' }), { onClients: (d) => clients.inc(d) });
+  registerWs(gadget, platform, log.child({ listener: 'ws' }), { onClients: (d) => clients.inc(d), allowedOrigin: () => gadgetOrigin });
   gadget.get('/api/gadget-config', (_req, reply) =>
     reply.send({
       c4cOrigin: crmOrigin,

@@ -16,12 +16,25 @@ import type { Platform } from './sessions.js';
 
 export interface WsHooks {
   onClients: (delta: number) => void;
+  /**
+   * The gadget's origin. A browser always sends `Origin` on a WebSocket handshake; one from any
+   * other origin (a foreign page trying to drive an agent) is refused and closed. Clients that
+   * send no Origin (Node tools, tests) are let through.
+   */
+  allowedOrigin: () => string;
 }
 
 const OPEN = 1;
 
 export function registerWs(app: FastifyInstance, platform: Platform, log: Logger, hooks: WsHooks): void {
-  app.get('/ws', { websocket: true }, (socket: WebSocket) => {
+  app.get('/ws', { websocket: true }, (socket: WebSocket, req) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== hooks.allowedOrigin()) {
+      log.warn({ origin }, 'ws handshake from a foreign origin refused');
+      if (socket.readyState === OPEN) socket.send(JSON.stringify({ type: 'problem', message: `origin ${JSON.stringify(origin)} may not use this gadget's socket` } satisfies ServerMessage));
+      socket.close(1008, 'origin not allowed');
+      return;
+    }
     hooks.onClients(1);
     let agentId: string | undefined;
     let attaching = false;

@@ -90,6 +90,25 @@ async function rawSocket(server: SwitchboardServer): Promise<{ ws: WebSocket; go
 }
 
 describe('switchboard server', () => {
+  it('refuses a WebSocket handshake from a foreign origin, accepts the gadget origin', async () => {
+    const { server } = await start();
+    const foreign = new WebSocket(wsUrl(server), { origin: 'https://evil.example' });
+    const got: string[] = [];
+    foreign.on('message', (d: Buffer) => got.push(d.toString('utf8')));
+    const code = await new Promise<number>((resolve) => foreign.once('close', (c: number) => resolve(c)));
+    expect(code).toBe(1008);
+    expect(got.map((g) => JSON.parse(g) as unknown)).toEqual([{ type: 'problem', message: 'origin "https://evil.example" may not use this gadget\'s socket' }]);
+    const own = new WebSocket(wsUrl(server), { origin: server.gadgetOrigin });
+    await new Promise<void>((resolve, reject) => {
+      own.once('open', () => resolve());
+      own.once('error', reject);
+    });
+    own.send(JSON.stringify({ type: 'ping', id: 'p1' }));
+    const pong = await new Promise<string>((resolve) => own.once('message', (d: Buffer) => resolve(d.toString('utf8'))));
+    expect(JSON.parse(pong)).toEqual({ type: 'pong', id: 'p1' });
+    own.close();
+  });
+
   it('answers /healthz and /metrics on both origins, on two different ports', async () => {
     const { server } = await start();
     expect(server.crmOrigin).not.toBe(server.gadgetOrigin);
