@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AgentSession, ErrorCode, SimulatedClock, type DomainEvent, type InteractionRecord } from '../../src/core/index.js';
+import { minimalRecord } from '../../src/testing/store-contract.js';
 
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const s = (sec: number) => T0 + sec * 1000;
@@ -123,31 +124,8 @@ describe('interaction record built at workitemEnd', () => {
 });
 
 describe('records from log-only sources', () => {
-  const record = (id: string): InteractionRecord => ({
-    id,
-    source: 'avaya',
-    agentId: 'a1',
-    channel: 'Voice',
-    direction: 'Incoming',
-    internal: false,
-    classification: 'Customer',
-    isTransfer: false,
-    isConference: false,
-    finalState: 'Ended',
-    ani: '+4144',
-    startTime: '2026-03-02T08:00:00.000Z',
-    endTime: '2026-03-02T08:01:00.000Z',
-    durationSeconds: 60,
-    acwSeconds: 0,
-    holdSeconds: 0,
-    workCodes: [],
-    callParties: [],
-    callMuted: false,
-    callRecording: false,
-    data: {},
-    associations: [],
-    raw: { interactionId: id },
-  });
+  // The store contract's minimal record, as an Avaya log would hand it in.
+  const record = (id: string): InteractionRecord => minimalRecord(id, { source: 'avaya', raw: { interactionId: id } });
 
   it('hands each record on once; a duplicate is refused with one error naming it', () => {
     const { session, events } = open();
