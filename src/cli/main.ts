@@ -9,6 +9,7 @@ import { runStart } from './start.js';
 import { UsageError } from './errors.js';
 import { checkConfigFile } from '../config/index.js';
 import { runEmulatorCommand } from './emulator.js';
+import { runSimulate, SIMULATE_HELP } from './simulate.js';
 
 const HELP = `switchboard — open CTI hub
 
@@ -34,7 +35,7 @@ Usage:
       A Cisco Finesse lab: the REST API on 127.0.0.1 and XMPP notifications through a Prosody it
       starts (Debian's prosody must be installed), driven by the simulator. Agents 1001, 1002, ...
       (extensions 1001001, ...), queues 6001 Billing and 6002 Support. docs/finesse.md.
-  switchboard check-config --config FILE
+${SIMULATE_HELP}  switchboard check-config --config FILE
       Validate a configuration file (docs/config.md); every problem is printed with its key.
   switchboard --help | help
 `;
@@ -86,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
         stdout: process.stdout,
       });
     }
+    case 'simulate':
+      return runSimulate(rest, { stdout: process.stdout, stderr: process.stderr });
     case 'check-config': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, help: { type: 'boolean' } } });
       if (values.help === true) {
