@@ -7,7 +7,7 @@
 import { ErrorCode, SwitchboardError } from '../../core/errors.js';
 import { describeRecordProblem } from '../../core/guards.js';
 import type { InteractionRecord } from '../../core/interaction.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type RecordFilter, type RecordQuery } from './store.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type DeadLetter, type OutboxClaim, type OutboxEntry, type OutboxInput, type OutboxMessage, type RecordFilter, type RecordQuery } from './store.js';
 
 /** The columns a store indexes, taken from a valid record, and the record as JSON text. */
 export interface RecordRow {
@@ -76,31 +76,31 @@ function kindOf(value: unknown): string {
  * allowed (it reads back absent, as an optional field should); an `undefined` array element is
  * not (JSON would turn it into null).
  */
-function jsonProblem(value: unknown, path: string, seen: Set<object>): string | undefined {
+function jsonProblem(value: unknown, path: string, seen: Set<object>, what = 'interaction record'): string | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return undefined;
     case 'number':
-      return Number.isFinite(value) ? undefined : `interaction record: "${path}" must be a finite number (got ${String(value)})`;
+      return Number.isFinite(value) ? undefined : `${what}: "${path}" must be a finite number (got ${String(value)})`;
     case 'object': {
       if (value === null) return undefined;
-      if (seen.has(value)) return `interaction record: "${path}" refers back to itself (circular)`;
+      if (seen.has(value)) return `${what}: "${path}" refers back to itself (circular)`;
       seen.add(value);
       try {
         if (Array.isArray(value)) {
           for (let i = 0; i < value.length; i++) {
-            if (!(i in value) || value[i] === undefined) return `interaction record: "${path}[${i}]" must not be undefined (JSON would store null)`;
-            const p = jsonProblem(value[i], `${path}[${i}]`, seen);
+            if (!(i in value) || value[i] === undefined) return `${what}: "${path}[${i}]" must not be undefined (JSON would store null)`;
+            const p = jsonProblem(value[i], `${path}[${i}]`, seen, what);
             if (p !== undefined) return p;
           }
           return undefined;
         }
         const proto: unknown = Object.getPrototypeOf(value);
-        if (proto !== Object.prototype && proto !== null) return `interaction record: "${path}" must be JSON data (got ${kindOf(value)})`;
+        if (proto !== Object.prototype && proto !== null) return `${what}: "${path}" must be JSON data (got ${kindOf(value)})`;
         for (const [k, v] of Object.entries(value)) {
           if (v === undefined) continue;
-          const p = jsonProblem(v, `${path}.${k}`, seen);
+          const p = jsonProblem(v, `${path}.${k}`, seen, what);
           if (p !== undefined) return p;
         }
         return undefined;
@@ -109,7 +109,7 @@ function jsonProblem(value: unknown, path: string, seen: Set<object>): string | 
       }
     }
     default:
-      return `interaction record: "${path}" must be JSON data (got ${typeof value})`;
+      return `${what}: "${path}" must be JSON data (got ${typeof value})`;
   }
 }
 
@@ -247,4 +247,178 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   let out = text;
   for (const s of secrets) if (s.length > 0) out = out.split(s).join('***');
   return out;
+}
+
+/** An outbox message as it is written: checked, its payload as JSON text. */
+export interface OutboxRow {
+  callKey: string;
+  kind: string;
+  payload: string;
+  notBefore: number | undefined;
+}
+
+const MAX_KIND = 200;
+
+/** What is wrong with `messages[i]`, or undefined; the message names the index and the field. */
+function outboxInputProblem(message: unknown, i: number): string | undefined {
+  const at = `outbox message [${i}]`;
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return `${at} must be an object`;
+  const m = message as Partial<OutboxInput>;
+  if (typeof m.callKey !== 'string') return `${at}: "callKey" must be a string (the call's correlation id)`;
+  if (typeof m.kind !== 'string') return `${at}: "kind" must be a string`;
+  for (const [field, value] of [['callKey', m.callKey], ['kind', m.kind]] as const) {
+    if (value === '') return `${at}: "${field}" must not be empty`;
+    if (value.includes('\u0000')) return `${at}: "${field}" must not contain NUL characters`;
+    if (LONE_SURROGATE.test(value)) return `${at}: "${field}" must be well-formed Unicode (it has a lone surrogate)`;
+  }
+  if (m.kind.length > MAX_KIND) return `${at}: "kind" must be at most ${MAX_KIND} characters`;
+  if (m.notBefore !== undefined && (typeof m.notBefore !== 'number' || !Number.isSafeInteger(m.notBefore) || m.notBefore < 0)) {
+    return `${at}: "notBefore" must be an integer number of ms since the epoch`;
+  }
+  if (m.payload === undefined) return `${at}: "payload" must be JSON data (got undefined)`;
+  return jsonProblem(m.payload, 'payload', new Set(), at);
+}
+
+/** The rows to write for `messages`, or an INVALID_ARGUMENT SwitchboardError naming the field. */
+export function toOutboxRows(messages: unknown): OutboxRow[] {
+  if (!Array.isArray(messages)) throw invalid('outbox: the messages must be an array');
+  return messages.map((message: unknown, i) => {
+    const problem = outboxInputProblem(message, i);
+    if (problem !== undefined) throw invalid(problem);
+    const m = message as OutboxInput;
+    return { callKey: m.callKey, kind: m.kind, payload: JSON.stringify(m.payload), notBefore: m.notBefore };
+  });
+}
+
+/** The claim's arguments checked: INVALID_ARGUMENT naming the field. */
+export function checkClaim(claim: OutboxClaim): OutboxClaim {
+  if (typeof claim !== 'object' || claim === null) throw invalid('claim must be an object');
+  if (typeof claim.owner !== 'string' || claim.owner === '' || claim.owner.includes('\u0000')) throw invalid('claim: "owner" must be a non-empty string without NUL');
+  checkTime(claim.now, 'claim: "now"');
+  if (!Number.isSafeInteger(claim.leaseMs) || claim.leaseMs < 1) throw invalid('claim: "leaseMs" must be a positive integer');
+  if (!Number.isInteger(claim.limit) || claim.limit < 1 || claim.limit > MAX_PAGE_SIZE) throw invalid(`claim: "limit" must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  return claim;
+}
+
+/** An id as the store hands it out: decimal digits. Anything else names no message. */
+export function isOutboxId(id: unknown): id is string {
+  return typeof id === 'string' && /^[1-9][0-9]{0,14}$/.test(id);
+}
+
+export function checkTime(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid(`${what} must be an integer number of ms since the epoch`);
+  return value;
+}
+
+/** A listing's limit: 1 to {@link MAX_PAGE_SIZE}, default {@link DEFAULT_PAGE_SIZE}. */
+export function listLimit(limit: unknown): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw invalid(`query: "limit" must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${JSON.stringify(limit)})`);
+  }
+  return limit;
+}
+
+/** A listing's `afterId` as a number: 0 (from the start) when absent. */
+export function afterIdOf(afterId: unknown): number {
+  if (afterId === undefined) return 0;
+  if (!isOutboxId(afterId)) throw invalid(`query: "afterId" must be an outbox id (got ${JSON.stringify(afterId)})`);
+  return Number(afterId);
+}
+
+/** A listing's `callKey`, if any. */
+export function callKeyOf(callKey: unknown): string | undefined {
+  if (callKey === undefined) return undefined;
+  if (typeof callKey !== 'string') throw invalid('query: "callKey" must be a string');
+  return callKey;
+}
+
+/** The longest last error kept; the rest is cut (a CRM may answer with a whole HTML page). */
+export const MAX_ERROR_TEXT = 2000;
+
+/** An error text fit to store: credentials in URLs redacted, no NUL, cut to {@link MAX_ERROR_TEXT}. */
+export function storedErrorText(text: unknown): string {
+  const clean = redactUrlsIn(typeof text === 'string' ? text : String(text)).replaceAll('\u0000', '\uFFFD');
+  const out = clean.length > MAX_ERROR_TEXT ? `${clean.slice(0, MAX_ERROR_TEXT - 1)}…` : clean;
+  return out.replace(LONE_SURROGATE_GLOBAL, '\uFFFD');
+}
+
+const LONE_SURROGATE_GLOBAL = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `text` with the password of every URL in it (`scheme://user:password@host`) and every
+ * `password=` style parameter replaced by `***`: for error messages, which may quote a URL.
+ */
+export function redactUrlsIn(text: string): string {
+  return text
+    .replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@]*@/g, '$1:***@')
+    .replace(/([?&](?:password|pass|pwd|sslpassword|access_token|client_secret)=)[^&#\s]*/gi, '$1***');
+}
+
+/** The common columns of an outbox or dead-letter row, as either adapter reads them. */
+export interface OutboxRowRead {
+  id: string | number;
+  call_key: string;
+  seq: string | number;
+  kind: string;
+  payload: string;
+  attempts: string | number;
+  created_ms: string | number;
+}
+
+export function toOutboxMessage(row: OutboxRowRead): OutboxMessage {
+  return {
+    id: String(row.id),
+    callKey: row.call_key,
+    seq: Number(row.seq),
+    kind: row.kind,
+    payload: JSON.parse(row.payload) as unknown,
+    attempts: Number(row.attempts),
+    createdAt: new Date(Number(row.created_ms)).toISOString(),
+  };
+}
+
+export interface OutboxEntryRead extends OutboxRowRead {
+  next_attempt_ms: string | number;
+  lease_owner: string | null;
+  lease_until_ms: string | number | null;
+  last_error: string | null;
+  delivered_ms: string | number | null;
+  blocked_by: string | number | null;
+}
+
+/** An outbox row as listed; `now` decides whether a lease still holds. */
+export function toOutboxEntry(row: OutboxEntryRead, now: number): OutboxEntry {
+  const leaseUntil = row.lease_until_ms === null ? undefined : Number(row.lease_until_ms);
+  const delivered = row.delivered_ms === null ? undefined : Number(row.delivered_ms);
+  const state = delivered !== undefined ? 'delivered' : leaseUntil !== undefined && leaseUntil > now ? 'leased' : 'pending';
+  const entry: OutboxEntry = { ...toOutboxMessage(row), state, nextAttemptAt: Number(row.next_attempt_ms), createdMs: Number(row.created_ms) };
+  if (row.lease_owner !== null) entry.leaseOwner = row.lease_owner;
+  if (leaseUntil !== undefined) entry.leaseUntil = leaseUntil;
+  if (row.last_error !== null) entry.lastError = row.last_error;
+  if (delivered !== undefined) entry.deliveredAt = delivered;
+  if (row.blocked_by !== null) entry.blockedBy = String(row.blocked_by);
+  return entry;
+}
+
+export interface DeadLetterRead extends OutboxRowRead {
+  last_error: string;
+  dead_ms: string | number;
+}
+
+export function toDeadLetter(row: DeadLetterRead): DeadLetter {
+  return { ...toOutboxMessage(row), createdMs: Number(row.created_ms), lastError: row.last_error, deadAt: Number(row.dead_ms) };
+}
+
+/** The last error a claim records for a message whose previous lease ran out. */
+export function leaseExpiredText(owner: string): string {
+  return storedErrorText(`lease of ${owner} expired before the attempt was settled (the process stopped or hung mid-delivery)`);
+}
+
+/** The ids to retry, checked: an array of outbox ids, or 'all'. */
+export function checkRetryIds(ids: unknown): string[] | 'all' {
+  if (ids === 'all') return 'all';
+  if (!Array.isArray(ids)) throw invalid('retry: the ids must be an array of outbox ids, or "all"');
+  for (const id of ids) if (!isOutboxId(id)) throw invalid(`retry: ${JSON.stringify(id)} is not an outbox id`);
+  return ids as string[];
 }

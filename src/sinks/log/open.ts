@@ -14,7 +14,7 @@ import { ErrorCode, SwitchboardError } from '../../core/errors.js';
 import { redactUrl } from './common.js';
 import type { PostgresStoreOptions } from './postgres.js';
 import type { SqliteStoreOptions } from './sqlite.js';
-import type { Store } from './store.js';
+import type { OutboxStore } from './store.js';
 
 export interface OpenStoreOptions {
   sqlite?: SqliteStoreOptions;
@@ -23,14 +23,15 @@ export interface OpenStoreOptions {
 }
 
 /**
- * Open the store a URL names, its schema brought up to date. Rejects with a SwitchboardError:
+ * Open the store a URL names, its schema brought up to date (interaction log and outbox: both
+ * adapters are {@link OutboxStore}s). Rejects with a SwitchboardError:
  * INVALID_ARGUMENT naming the scheme for a URL that is neither `sqlite:` nor `postgres(ql)://`;
  * the adapters' own errors otherwise. No error message contains the URL's password.
  *
  * @example
  * const store = await openStore(config.store ?? 'sqlite:./data/switchboard.db');
  */
-export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<OutboxStore> {
   if (typeof url !== 'string' || url.trim() === '') throw new SwitchboardError(ErrorCode.INVALID_ARGUMENT, 'store URL must be a non-empty string');
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
   if (scheme === 'sqlite') {

@@ -8,14 +8,63 @@
  *
  * Each row holds the columns the queries use (indexed) and the whole record as JSON text, which
  * is what reads return: the record comes back exactly as saved.
+ *
+ * The outbox (migration 2, docs/outbox.md) lives in the same file: `outbox` and `outbox_dead`.
+ * Every outbox write is one `BEGIN IMMEDIATE` transaction, so a claim holds the file's write
+ * lock while it picks and leases messages: two connections (or processes) on one file never
+ * lease the same message. Times are integer ms from the injected clock.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { ErrorCode, SwitchboardError, toSwitchboardError } from '../../core/errors.js';
 import type { InteractionRecord } from '../../core/interaction.js';
-import { attempt, closedError, fromJson, normalizeFilter, normalizeQuery, pageCursor, toRow, type NormalizedFilter } from './common.js';
-import type { RecordFilter, RecordPage, RecordQuery, SaveResult, Store } from './store.js';
+import {
+  afterIdOf,
+  attempt,
+  callKeyOf,
+  checkClaim,
+  checkRetryIds,
+  checkTime,
+  closedError,
+  fromJson,
+  isOutboxId,
+  leaseExpiredText,
+  listLimit,
+  normalizeFilter,
+  normalizeQuery,
+  pageCursor,
+  storedErrorText,
+  toDeadLetter,
+  toOutboxEntry,
+  toOutboxMessage,
+  toOutboxRows,
+  toRow,
+  type DeadLetterRead,
+  type NormalizedFilter,
+  type OutboxEntryRead,
+  type OutboxRow,
+  type OutboxRowRead,
+} from './common.js';
+import type {
+  DeadLetter,
+  DeadLetterQuery,
+  OutboxClaim,
+  OutboxCounts,
+  OutboxEnqueued,
+  OutboxEntry,
+  OutboxInput,
+  OutboxMessage,
+  OutboxQuery,
+  OutboxStore,
+  PurgeOptions,
+  RecordFilter,
+  RecordPage,
+  RecordQuery,
+  SaveOptions,
+  SaveResult,
+} from './store.js';
 
 /** Schema migrations, applied in order; never edit one that has shipped, add the next. */
 const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
@@ -35,7 +84,46 @@ const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
       CREATE INDEX interaction_records_agent_end ON interaction_records (agent_id, end_ms DESC, id DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'outbox',
+    // AUTOINCREMENT: an id is never reused, so a dead letter can go back under its own id.
+    sql: `
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        call_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_until_ms INTEGER,
+        last_error TEXT,
+        created_ms INTEGER NOT NULL,
+        delivered_ms INTEGER,
+        UNIQUE (call_key, seq)
+      );
+      CREATE INDEX outbox_due ON outbox (next_attempt_ms, id) WHERE delivered_ms IS NULL;
+      CREATE INDEX outbox_delivered ON outbox (delivered_ms) WHERE delivered_ms IS NOT NULL;
+      CREATE TABLE outbox_dead (
+        id INTEGER NOT NULL PRIMARY KEY,
+        call_key TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        last_error TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        dead_ms INTEGER NOT NULL,
+        UNIQUE (call_key, seq)
+      );
+    `,
+  },
 ];
+
+const OUTBOX_COLUMNS = 'id, call_key, seq, kind, payload, attempts, created_ms';
+const BLOCKED_BY = '(SELECT d.id FROM outbox_dead d WHERE d.call_key = o.call_key AND d.seq < o.seq ORDER BY d.seq LIMIT 1)';
 
 /** The schema version this code writes; a database at a newer version is refused. */
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
@@ -45,6 +133,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Create the file's directory if it is missing. Default true. */
   createDirectory?: boolean;
+  /** Stamps outbox messages' creation (and first due) time. Default the system clock. */
+  clock?: Clock;
 }
 
 type Row = { end_ms: number; id: string; record: string };
@@ -82,7 +172,7 @@ function driverError(err: unknown, what: string): SwitchboardError {
  * const store = SqliteStore.open('./data/switchboard.db');
  * await store.save(record);
  */
-export class SqliteStore implements Store {
+export class SqliteStore implements OutboxStore {
   private db: Database.Database | undefined;
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -90,6 +180,7 @@ export class SqliteStore implements Store {
     db: Database.Database,
     /** The file path, or `:memory:`. */
     readonly path: string,
+    private readonly clock: Clock,
   ) {
     this.db = db;
   }
@@ -119,23 +210,239 @@ export class SqliteStore implements Store {
       db.close();
       throw driverError(err, `opening ${path}`);
     }
-    return new SqliteStore(db, path);
+    return new SqliteStore(db, path, options.clock ?? systemClock);
   }
 
-  save(record: InteractionRecord): Promise<SaveResult> {
+  save(record: InteractionRecord, options?: SaveOptions): Promise<SaveResult> {
     return attempt(() => {
       const row = toRow(record);
+      const messages = options?.outbox === undefined ? [] : toOutboxRows(options.outbox);
       const stmt = this.statement(
         'save',
         'INSERT INTO interaction_records (id, agent_id, source, start_ms, end_ms, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
       );
-      try {
+      const now = this.clock.now();
+      return this.write('save', () => {
         const info = stmt.run(row.id, row.agentId, row.source, row.startMs, row.endMs, row.json);
-        return info.changes === 1 ? 'inserted' : 'duplicate';
-      } catch (err) {
-        throw driverError(err, 'save');
-      }
+        if (info.changes !== 1) return 'duplicate';
+        this.insertMessages(messages, now);
+        return 'inserted';
+      });
     });
+  }
+
+  enqueue(messages: readonly OutboxInput[]): Promise<OutboxEnqueued[]> {
+    return attempt(() => {
+      const rows = toOutboxRows(messages);
+      const now = this.clock.now();
+      return this.write('enqueue', () => this.insertMessages(rows, now));
+    });
+  }
+
+  claimOutbox(claim: OutboxClaim): Promise<OutboxMessage[]> {
+    return attempt(() => {
+      const { owner, now, leaseMs, limit } = checkClaim(claim);
+      const pick = this.statement(
+        'claim.pick',
+        `SELECT o.id, o.lease_owner FROM outbox o
+         WHERE o.delivered_ms IS NULL AND o.next_attempt_ms <= ? AND (o.lease_until_ms IS NULL OR o.lease_until_ms <= ?)
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.call_key = o.call_key AND p.seq < o.seq AND p.delivered_ms IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM outbox_dead d WHERE d.call_key = o.call_key AND d.seq < o.seq)
+         ORDER BY o.next_attempt_ms, o.id LIMIT ?`,
+      );
+      const lease = this.statement(
+        'claim.lease',
+        `UPDATE outbox SET attempts = attempts + 1, lease_owner = ?, lease_until_ms = ?, last_error = coalesce(?, last_error) WHERE id = ?
+         RETURNING ${OUTBOX_COLUMNS}`,
+      );
+      return this.write('claim', () => {
+        const picked = pick.all(now, now, limit) as { id: number; lease_owner: string | null }[];
+        return picked.map((p) => {
+          const row = lease.get(owner, now + leaseMs, p.lease_owner === null ? null : leaseExpiredText(p.lease_owner), p.id) as OutboxRowRead;
+          return toOutboxMessage(row);
+        });
+      });
+    });
+  }
+
+  renewOutboxLease(id: string, owner: string, until: number): Promise<boolean> {
+    return attempt(() => {
+      checkTime(until, 'renew: "until"');
+      if (!isOutboxId(id)) return false;
+      const stmt = this.statement('renew', 'UPDATE outbox SET lease_until_ms = ? WHERE id = ? AND lease_owner = ? AND delivered_ms IS NULL');
+      return this.write('renew', () => stmt.run(until, Number(id), owner).changes === 1);
+    });
+  }
+
+  completeOutbox(id: string, at: number): Promise<boolean> {
+    return attempt(() => {
+      checkTime(at, 'complete: "at"');
+      if (!isOutboxId(id)) return false;
+      const stmt = this.statement('complete', 'UPDATE outbox SET delivered_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE id = ? AND delivered_ms IS NULL');
+      return this.write('complete', () => stmt.run(at, Number(id)).changes === 1);
+    });
+  }
+
+  failOutbox(id: string, owner: string, failure: { error: string; nextAttemptAt: number }): Promise<boolean> {
+    return attempt(() => {
+      checkTime(failure.nextAttemptAt, 'fail: "nextAttemptAt"');
+      if (!isOutboxId(id)) return false;
+      const stmt = this.statement(
+        'fail',
+        'UPDATE outbox SET lease_owner = NULL, lease_until_ms = NULL, last_error = ?, next_attempt_ms = ? WHERE id = ? AND lease_owner = ? AND delivered_ms IS NULL',
+      );
+      return this.write('fail', () => stmt.run(storedErrorText(failure.error), failure.nextAttemptAt, Number(id), owner).changes === 1);
+    });
+  }
+
+  deadLetterOutbox(id: string, owner: string, failure: { error: string; at: number }): Promise<boolean> {
+    return attempt(() => {
+      checkTime(failure.at, 'dead letter: "at"');
+      if (!isOutboxId(id)) return false;
+      const move = this.statement(
+        'dead.move',
+        `INSERT INTO outbox_dead (id, call_key, seq, kind, payload, attempts, last_error, created_ms, dead_ms)
+         SELECT id, call_key, seq, kind, payload, attempts, ?, created_ms, ? FROM outbox WHERE id = ? AND lease_owner = ? AND delivered_ms IS NULL`,
+      );
+      const remove = this.statement('dead.remove', 'DELETE FROM outbox WHERE id = ?');
+      return this.write('dead letter', () => {
+        if (move.run(storedErrorText(failure.error), failure.at, Number(id), owner).changes !== 1) return false;
+        remove.run(Number(id));
+        return true;
+      });
+    });
+  }
+
+  listOutbox(query: OutboxQuery = {}): Promise<OutboxEntry[]> {
+    return attempt(() => {
+      const limit = listLimit(query.limit);
+      const after = afterIdOf(query.afterId);
+      const callKey = callKeyOf(query.callKey);
+      const parts = ['o.id > ?'];
+      const params: (string | number)[] = [after];
+      if (query.includeDelivered !== true) parts.push('o.delivered_ms IS NULL');
+      if (callKey !== undefined) {
+        parts.push('o.call_key = ?');
+        params.push(callKey);
+      }
+      const sql = `SELECT o.*, ${BLOCKED_BY} AS blocked_by FROM outbox o WHERE ${parts.join(' AND ')} ORDER BY o.id LIMIT ?`;
+      const stmt = this.statement(sql, sql);
+      const now = this.clock.now();
+      return this.read('list outbox', () => (stmt.all(...params, limit) as OutboxEntryRead[]).map((r) => toOutboxEntry(r, now)));
+    });
+  }
+
+  listDeadLetters(query: DeadLetterQuery = {}): Promise<DeadLetter[]> {
+    return attempt(() => {
+      const limit = listLimit(query.limit);
+      const after = afterIdOf(query.afterId);
+      const callKey = callKeyOf(query.callKey);
+      const sql = `SELECT * FROM outbox_dead WHERE id > ?${callKey === undefined ? '' : ' AND call_key = ?'} ORDER BY id LIMIT ?`;
+      const stmt = this.statement(sql, sql);
+      const params = callKey === undefined ? [after, limit] : [after, callKey, limit];
+      return this.read('list dead letters', () => (stmt.all(...params) as DeadLetterRead[]).map(toDeadLetter));
+    });
+  }
+
+  retryDeadLetters(ids: readonly string[] | 'all', now: number, options: { callKey?: string } = {}): Promise<string[]> {
+    return attempt(() => {
+      const which = checkRetryIds(ids);
+      checkTime(now, 'retry: "now"');
+      const callKey = callKeyOf(options.callKey);
+      const back = this.statement(
+        'retry.back',
+        `INSERT INTO outbox (id, call_key, seq, kind, payload, attempts, next_attempt_ms, last_error, created_ms)
+         SELECT id, call_key, seq, kind, payload, 0, ?, last_error, created_ms FROM outbox_dead WHERE id = ?`,
+      );
+      const remove = this.statement('retry.remove', 'DELETE FROM outbox_dead WHERE id = ?');
+      const db = this.open();
+      return this.write('retry', () => {
+        let candidates: number[];
+        if (which === 'all') {
+          const sql = `SELECT id FROM outbox_dead${callKey === undefined ? '' : ' WHERE call_key = ?'} ORDER BY id`;
+          candidates = (db.prepare(sql).all(...(callKey === undefined ? [] : [callKey])) as { id: number }[]).map((r) => r.id);
+        } else {
+          candidates = [...new Set(which)].map(Number);
+        }
+        const moved: string[] = [];
+        for (const id of candidates) {
+          if (back.run(now, id).changes === 1) {
+            remove.run(id);
+            moved.push(String(id));
+          }
+        }
+        return moved;
+      });
+    });
+  }
+
+  purgeOutbox(options: PurgeOptions = {}): Promise<number> {
+    return attempt(() => {
+      const before = options.before === undefined ? undefined : checkTime(options.before, 'purge: "before"');
+      const sql =
+        options.dead === true
+          ? `DELETE FROM outbox_dead${before === undefined ? '' : ' WHERE dead_ms < ?'}`
+          : `DELETE FROM outbox WHERE delivered_ms IS NOT NULL${before === undefined ? '' : ' AND delivered_ms < ?'}`;
+      const stmt = this.statement(sql, sql);
+      return this.write('purge', () => stmt.run(...(before === undefined ? [] : [before])).changes);
+    });
+  }
+
+  outboxCounts(): Promise<OutboxCounts> {
+    return attempt(() => {
+      const stmt = this.statement(
+        'counts',
+        `SELECT
+           coalesce(sum(CASE WHEN delivered_ms IS NULL THEN 1 ELSE 0 END), 0) AS pending,
+           coalesce(sum(CASE WHEN delivered_ms IS NULL AND lease_until_ms > ? THEN 1 ELSE 0 END), 0) AS leased,
+           coalesce(sum(CASE WHEN delivered_ms IS NOT NULL THEN 1 ELSE 0 END), 0) AS delivered,
+           (SELECT count(*) FROM outbox_dead) AS dead
+         FROM outbox`,
+      );
+      const now = this.clock.now();
+      return this.read('outbox counts', () => stmt.get(now) as OutboxCounts);
+    });
+  }
+
+  /** Insert checked messages, each with the next seq of its call; inside a write transaction. */
+  private insertMessages(rows: readonly OutboxRow[], now: number): OutboxEnqueued[] {
+    if (rows.length === 0) return [];
+    const last = this.statement('outbox.seq', 'SELECT max(coalesce((SELECT max(seq) FROM outbox WHERE call_key = ?1), 0), coalesce((SELECT max(seq) FROM outbox_dead WHERE call_key = ?1), 0)) AS seq');
+    const insert = this.statement(
+      'outbox.insert',
+      'INSERT INTO outbox (call_key, seq, kind, payload, attempts, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, 0, ?, ?)',
+    );
+    const next = new Map<string, number>();
+    return rows.map((r) => {
+      const seq = (next.get(r.callKey) ?? (last.get(r.callKey) as { seq: number }).seq) + 1;
+      next.set(r.callKey, seq);
+      const info = insert.run(r.callKey, seq, r.kind, r.payload, r.notBefore ?? now, now);
+      return { id: String(info.lastInsertRowid), callKey: r.callKey, seq };
+    });
+  }
+
+  /** `fn` in one `BEGIN IMMEDIATE` transaction; a driver failure becomes a SwitchboardError naming `what`. */
+  private write<T>(what: string, fn: () => T): T {
+    const db = this.open();
+    try {
+      return db.transaction(fn).immediate();
+    } catch (err) {
+      throw driverError(err, what);
+    }
+  }
+
+  private read<T>(what: string, fn: () => T): T {
+    this.open();
+    try {
+      return fn();
+    } catch (err) {
+      throw driverError(err, what);
+    }
+  }
+
+  private open(): Database.Database {
+    if (this.db === undefined) throw closedError('sqlite store');
+    return this.db;
   }
 
   get(id: string): Promise<InteractionRecord | undefined> {

@@ -19,6 +19,12 @@
  *   (time zones taken into account, millisecond precision), ties by `id` descending in code
  *   point order. Pages follow a keyset cursor, so records saved while a client pages through
  *   never make it see a row twice or skip one that existed when it started.
+ *
+ * The outbox (SPEC "CRM records": every CRM write goes through a durable outbox in the store,
+ * in the same transaction as the interaction it belongs to) is the {@link OutboxStore} port,
+ * which both adapters implement: `save(record, { outbox })` writes the record and its messages
+ * atomically, `enqueue` writes messages on their own, and the worker in `src/outbox` claims,
+ * delivers and settles them. See docs/outbox.md.
  */
 import type { InteractionRecord } from '../../core/interaction.js';
 
@@ -66,8 +72,12 @@ export interface Store {
    * Save a finished interaction, once. Rejects with INVALID_ARGUMENT (naming the field) for a
    * malformed record, INVALID_STATE after `close`, NOT_CONNECTED when the database cannot be
    * reached, INTERNAL for any other database failure; nothing is written when it rejects.
+   *
+   * `options.outbox`: messages written in the same transaction (an {@link OutboxStore} does;
+   * see there). A store without an outbox rejects a non-empty `outbox` with NOT_SUPPORTED
+   * rather than drop it — a wrapper around a store must pass `options` through.
    */
-  save(record: InteractionRecord): Promise<SaveResult>;
+  save(record: InteractionRecord, options?: SaveOptions): Promise<SaveResult>;
   /** The record stored under `id`, or undefined. */
   get(id: string): Promise<InteractionRecord | undefined>;
   /** One page of the records the query selects, newest first. */
@@ -76,4 +86,175 @@ export interface Store {
   count(filter?: RecordFilter): Promise<number>;
   /** Release the database; later calls reject with INVALID_STATE. Calling it again is harmless. */
   close(): Promise<void>;
+}
+
+/** What `save` writes besides the record, in the same transaction. */
+export interface SaveOptions {
+  /** Outbox messages: written only if the record is (none for a `'duplicate'`). */
+  outbox?: readonly OutboxInput[];
+}
+
+/** A message to put in the outbox: a CRM write to carry out for a call. */
+export interface OutboxInput {
+  /**
+   * The call it belongs to: the call's correlation id (ExternalReferenceID). Messages of one
+   * call are delivered one at a time in the order they were written; the deliverer is
+   * idempotent on it. Non-empty, no NUL, well-formed Unicode.
+   */
+  callKey: string;
+  /** What to do, for the deliverer (e.g. `'phonecall.create'`). Non-empty, at most 200 characters. */
+  kind: string;
+  /** The deliverer's input: JSON data (null, booleans, finite numbers, strings, arrays, plain objects). */
+  payload: unknown;
+  /** Not delivered before this instant (ms since the epoch). Default: at once. */
+  notBefore?: number;
+}
+
+/** A message handed to the deliverer (the worker's delivery contract; see `src/outbox/worker.ts`). */
+export interface OutboxMessage {
+  /** The message's id in the outbox: decimal digits, unique for the store's life. */
+  id: string;
+  callKey: string;
+  /** Its place among its call's messages: 1, 2, ... in the order they were written. */
+  seq: number;
+  kind: string;
+  /** The payload as written (JSON round trip: keys in their order). */
+  payload: unknown;
+  /** Delivery attempts started, this one included: 1 on the first delivery. */
+  attempts: number;
+  /** When it was written, ISO 8601 UTC with milliseconds. */
+  createdAt: string;
+}
+
+/** Where a message stands in the outbox, as listed. */
+export type OutboxState = 'pending' | 'leased' | 'delivered';
+
+/** An outbox row as `listOutbox` shows it. Times are ms since the epoch. */
+export interface OutboxEntry extends OutboxMessage {
+  state: OutboxState;
+  nextAttemptAt: number;
+  createdMs: number;
+  leaseOwner?: string;
+  leaseUntil?: number;
+  lastError?: string;
+  deliveredAt?: number;
+  /** The id of an earlier message of the same call that is dead-lettered: this one waits for it. */
+  blockedBy?: string;
+}
+
+/** A dead letter: a message that kept failing (or failed for good), with its last error. */
+export interface DeadLetter extends OutboxMessage {
+  createdMs: number;
+  lastError: string;
+  /** When it was moved here, ms since the epoch. */
+  deadAt: number;
+}
+
+/** What `enqueue` (and `save` with an outbox) gave each message. */
+export interface OutboxEnqueued {
+  id: string;
+  callKey: string;
+  seq: number;
+}
+
+export interface OutboxClaim {
+  /** Who claims: written as the lease owner (host, pid and a random part, usually). */
+  owner: string;
+  /** The claimer's clock, ms since the epoch: due messages and expired leases are judged by it. */
+  now: number;
+  /** How long the lease lasts, ms. */
+  leaseMs: number;
+  /** Most messages to claim (1 to 1000). */
+  limit: number;
+}
+
+export interface OutboxQuery {
+  /** Only this call's messages. */
+  callKey?: string;
+  /** Include delivered messages (kept until purged). Default false: only those still to deliver. */
+  includeDelivered?: boolean;
+  /** Most rows (1 to {@link MAX_PAGE_SIZE}), oldest id first. Default {@link DEFAULT_PAGE_SIZE}. */
+  limit?: number;
+  /** Only ids greater than this one (paging). */
+  afterId?: string;
+}
+
+export interface DeadLetterQuery {
+  callKey?: string;
+  limit?: number;
+  afterId?: string;
+}
+
+export interface OutboxCounts {
+  /** Still to deliver, leased or not. */
+  pending: number;
+  /** Of those, currently leased by a worker. */
+  leased: number;
+  /** Delivered, kept until purged. */
+  delivered: number;
+  dead: number;
+}
+
+export interface PurgeOptions {
+  /** Purge dead letters instead of delivered messages. */
+  dead?: boolean;
+  /** Only those delivered (or dead-lettered) before this instant, ms since the epoch. */
+  before?: number;
+}
+
+/**
+ * The durable outbox, in the same database as the interaction log (SPEC "CRM records").
+ *
+ * Rules every adapter keeps:
+ * - `save(record, { outbox })` writes the record and its messages in one transaction: all or
+ *   nothing; a `'duplicate'` record adds no message. `enqueue` writes messages alone, also all
+ *   or nothing. Each message gets the next `seq` of its call.
+ * - `claimOutbox` leases due messages, at most one per call: a call's first message still to
+ *   deliver, and only when no earlier message of the call is dead-lettered. So message n+1 of a
+ *   call is never handed out before message n is delivered. A claim never hands out a message
+ *   another claimer holds an unexpired lease on, even across processes (PostgreSQL:
+ *   `FOR UPDATE SKIP LOCKED`; SQLite: the claim runs in a write transaction).
+ * - A claim counts an attempt (`attempts + 1`), so an attempt cut short by a crash counts too.
+ * - `completeOutbox` marks a message delivered (kept until purged); `failOutbox` and
+ *   `deadLetterOutbox` act only while the caller still holds the lease.
+ * - Ids are never reused; a dead letter retried goes back with its id and seq.
+ *
+ * @example
+ * const store = await openStore('sqlite:./data/switchboard.db');
+ * await store.save(record, { outbox: [{ callKey: record.id, kind: 'phonecall.update', payload: { state: 'closed' } }] });
+ * const [message] = await store.claimOutbox({ owner: 'me', now: Date.now(), leaseMs: 30_000, limit: 1 });
+ * if (message) await store.completeOutbox(message.id, Date.now());
+ */
+export interface OutboxStore extends Store {
+  /** Write messages on their own (e.g. the phone-call record at workitemCreate), atomically. */
+  enqueue(messages: readonly OutboxInput[]): Promise<OutboxEnqueued[]>;
+  /** Lease up to `limit` due messages, oldest due first, at most one per call. */
+  claimOutbox(claim: OutboxClaim): Promise<OutboxMessage[]>;
+  /** Extend `owner`'s lease to `until`; false when it no longer holds it. */
+  renewOutboxLease(id: string, owner: string, until: number): Promise<boolean>;
+  /** Record the message delivered at `at`; false when it already was (or is no longer in the outbox). */
+  completeOutbox(id: string, at: number): Promise<boolean>;
+  /** Record a failed attempt: the lease released, the next attempt not before `nextAttemptAt`. False when `owner` lost the lease. */
+  failOutbox(id: string, owner: string, failure: { error: string; nextAttemptAt: number }): Promise<boolean>;
+  /** Move the message to the dead letters with its last error. False when `owner` lost the lease. */
+  deadLetterOutbox(id: string, owner: string, failure: { error: string; at: number }): Promise<boolean>;
+  /** Outbox rows, oldest id first. */
+  listOutbox(query?: OutboxQuery): Promise<OutboxEntry[]>;
+  /** Dead letters, oldest id first. */
+  listDeadLetters(query?: DeadLetterQuery): Promise<DeadLetter[]>;
+  /**
+   * Move dead letters back to the outbox (same id and seq, attempts 0, due at `now`), the given
+   * ids or all of them (`'all'`, optionally one call's). Returns the ids moved.
+   */
+  retryDeadLetters(ids: readonly string[] | 'all', now: number, options?: { callKey?: string }): Promise<string[]>;
+  /** Delete delivered messages (or, with `dead`, dead letters); never one still to deliver. Returns how many. */
+  purgeOutbox(options?: PurgeOptions): Promise<number>;
+  /** How many messages are pending, leased, delivered and dead. */
+  outboxCounts(): Promise<OutboxCounts>;
+}
+
+/** True when `store` keeps an outbox (both built-in adapters do). */
+export function isOutboxStore(store: Store): store is OutboxStore {
+  const s = store as Partial<OutboxStore>;
+  return typeof s.enqueue === 'function' && typeof s.claimOutbox === 'function' && typeof s.completeOutbox === 'function';
 }

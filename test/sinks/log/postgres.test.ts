@@ -117,9 +117,12 @@ describe('PostgresStore', () => {
     const store = await open(schema);
     await store.save(minimalRecord('s-1'));
     await store.close();
-    expect(POSTGRES_SCHEMA_VERSION).toBe(1);
+    expect(POSTGRES_SCHEMA_VERSION).toBe(2);
     await admin(async (c) => {
-      expect((await c.query(`SELECT version, name FROM "${schema}".switchboard_migrations`)).rows).toEqual([{ version: 1, name: 'interaction_records' }]);
+      expect((await c.query(`SELECT version, name FROM "${schema}".switchboard_migrations`)).rows).toEqual([
+        { version: 1, name: 'interaction_records' },
+        { version: 2, name: 'outbox' },
+      ]);
       const columns = await c.query<{ column_name: string; data_type: string; collation_name: string | null }>(
         'SELECT column_name, data_type, collation_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
         [schema, 'interaction_records'],
@@ -160,7 +163,7 @@ describe('PostgresStore', () => {
     expect(results.filter((r) => r === 'inserted')).toHaveLength(1);
     for (const s of stores) await s.close();
     await admin(async (c) => {
-      expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".switchboard_migrations`)).rows).toEqual([{ n: 1 }]);
+      expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".switchboard_migrations`)).rows).toEqual([{ n: 2 }]);
     });
   });
 
@@ -170,7 +173,7 @@ describe('PostgresStore', () => {
     await admin((c) => c.query(`INSERT INTO "${schema}".switchboard_migrations (version, name) VALUES (99, 'from the future')`));
     const err = await caught(open(schema));
     expect(err.code).toBe(ErrorCode.INVALID_STATE);
-    expect(err.message).toMatch(new RegExp(`schema version 99 \\(schema ${schema}\\) is newer than this Switchboard's \\(1\\)`));
+    expect(err.message).toMatch(new RegExp(`schema version 99 \\(schema ${schema}\\) is newer than this Switchboard's \\(2\\)`));
   });
 
   it('keeps schemas apart', async () => {
