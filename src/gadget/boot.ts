@@ -13,7 +13,8 @@ import { ClickToDial } from '../sinks/c4c/click-to-dial.js';
 import { mappingFromUrl } from '../sinks/c4c/mapping.js';
 import { C4cFormat } from '../sinks/c4c/payload.js';
 import { C4cSink } from '../sinks/c4c/sink.js';
-import { Connection, GadgetStore, observeUpdates } from './store.js';
+import { electLeader, DialRelay, type ChannelLike, type LockManagerLike } from './leader.js';
+import { Connection, GadgetStore, observeUpdates, TabRole } from './store.js';
 
 /** `GET /api/gadget-config`. */
 export interface GadgetConfig {
@@ -55,6 +56,8 @@ export async function boot(win: Window): Promise<Booted> {
     return { agent, store, connected: Promise.resolve() };
   }
 
+  const leadership = electLeader(lockManager(win), agentId);
+  const relay = new DialRelay(tabChannel(win, agentId), (m) => store.error(m));
   try {
     const res = await win.fetch('/api/gadget-config', { headers: { accept: 'application/json' } });
     if (!res.ok) throw new Error(`GET /api/gadget-config answered ${res.status}`);
@@ -62,22 +65,60 @@ export async function boot(win: Window): Promise<Booted> {
     const problem = gadgetConfigProblem(config);
     if (problem !== undefined) throw new Error(problem);
     const c = config as GadgetConfig;
-    const sink = new C4cSink({
-      session: agent.session,
-      target: win.parent,
-      settings: { origin: c.c4cOrigin, format: c.format ?? C4cFormat.json, ...(c.cid !== undefined ? { cid: c.cid } : {}), mapping: mappingFromUrl(url) ?? {} },
-      storage: win.sessionStorage,
-      onError: (e) => store.error(`C4C: ${e.message}`),
+    const mapping = mappingFromUrl(url) ?? {};
+    new ClickToDial({ api: agent.api, sink: relay, onError: (e) => store.error(e.message) }).listen(win, { allowedOrigins: [c.c4cOrigin], expectedSource: win.parent });
+    // Only the leading tab writes to C4C; its records are in storage every tab shares, so a tab
+    // that takes over continues the activities (catchUp) instead of announcing them again.
+    leadership.onLead(() => {
+      try {
+        const sink = new C4cSink({
+          session: agent.session,
+          target: win.parent,
+          settings: { origin: c.c4cOrigin, format: c.format ?? C4cFormat.json, ...(c.cid !== undefined ? { cid: c.cid } : {}), mapping },
+          storage: sharedStorage(win),
+          storageKeyPrefix: `switchboard.c4c.${agentId}.`,
+          onError: (e) => store.error(`C4C: ${e.message}`),
+        });
+        relay.lead(sink);
+        sink.catchUp();
+      } catch (err) {
+        store.error(`C4C is off: ${message(err)}`);
+      }
     });
-    new ClickToDial({ api: agent.api, sink, onError: (e) => store.error(e.message) }).listen(win, { allowedOrigins: [sink.settings.origin], expectedSource: win.parent });
   } catch (err) {
     // The toolbar still works; C4C gets nothing, and the agent is told why.
     store.error(`C4C is off: ${message(err)}`);
   }
+  leadership.onLead(() => store.setTab(leadership.exclusive ? TabRole.leader : TabRole.alone));
+  leadership.onFollow(() => store.setTab(TabRole.mirror));
 
   const connected = agent.connect().then(
     () => store.setConnection(Connection.connected),
     (err: unknown) => store.setConnection(Connection.failed, message(err)),
   );
   return { agent, store, connected };
+}
+
+/** `navigator.locks`, when the browser has it here (a secure context). */
+function lockManager(win: Window): LockManagerLike | undefined {
+  const locks = (win.navigator as Navigator & { locks?: LockManagerLike }).locks;
+  return locks ?? undefined;
+}
+
+/** The agent's tab channel, or one that goes nowhere when BroadcastChannel is missing. */
+function tabChannel(win: Window, agentId: string): ChannelLike {
+  const BC = (win as Window & { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
+  if (typeof BC === 'function') return new BC(`switchboard.gadget.${agentId}`);
+  return { postMessage: () => undefined, addEventListener: () => undefined, close: () => undefined };
+}
+
+/** localStorage (shared by the agent's tabs), else sessionStorage (this tab's reloads only). */
+function sharedStorage(win: Window): Storage {
+  try {
+    const s = win.localStorage;
+    s.getItem('switchboard.probe');
+    return s;
+  } catch {
+    return win.sessionStorage;
+  }
 }

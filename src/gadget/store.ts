@@ -47,6 +47,14 @@ export interface AgentLike {
 export const Connection = { connecting: 'connecting', connected: 'connected', failed: 'failed' } as const;
 export type Connection = (typeof Connection)[keyof typeof Connection];
 
+/**
+ * This tab's part in the agent's tabs (gadget/leader): `leader` writes to the CRM (C4C),
+ * `mirror` follows the leader's session and can act, `alone` leads without Web Locks (the
+ * browser cannot tell it about other tabs), `pending` before the election answered.
+ */
+export const TabRole = { pending: 'pending', leader: 'leader', mirror: 'mirror', alone: 'alone' } as const;
+export type TabRole = (typeof TabRole)[keyof typeof TabRole];
+
 export interface ViewWorkitem extends Workitem {
   /** Clock time the gadget first saw the item (the call timer starts at connectedAt, else here). */
   seenAt: number;
@@ -59,6 +67,7 @@ export interface GadgetMessage {
 
 export interface GadgetSnapshot {
   connection: Connection;
+  tab: TabRole;
   /** The voice channel's state (the first channel), undefined before the session says it. */
   channel: ChannelState | undefined;
   workitems: ViewWorkitem[];
@@ -81,7 +90,7 @@ export class GadgetStore {
   private nextId = 1;
 
   constructor(private readonly agent: AgentLike) {
-    this.snapshot = { connection: Connection.connecting, channel: undefined, workitems: [], queues: [], notReadyReasons: [], logoutReasons: [], errors: [], announcement: '' };
+    this.snapshot = { connection: Connection.connecting, tab: TabRole.pending, channel: undefined, workitems: [], queues: [], notReadyReasons: [], logoutReasons: [], errors: [], announcement: '' };
     agent.session.subscribe((e) => this.onEvent(e));
     agent.api.on('error', (e) => this.error(e.message, e.requestId));
     this.refresh();
@@ -103,6 +112,10 @@ export class GadgetStore {
     this.update({ connection });
     this.refresh();
     if (problem !== undefined) this.error(problem);
+  }
+
+  setTab(tab: TabRole): void {
+    this.update({ tab });
   }
 
   /** Show a failure as plain text (deduplicated by requestId: the API reports and rejects). */

@@ -34,6 +34,7 @@ body{font-family:system-ui,sans-serif;margin:0;display:grid;grid-template-column
 #gadget{border:0;border-right:1px solid #ccc;width:380px;height:100vh}
 main{padding:1em;overflow:auto} section{margin-bottom:1.5em}
 h1{font-size:1.3em} h2{font-size:1.1em;border-bottom:1px solid #ddd}
+.steps{margin:.2em 0;font-family:monospace}
 .activity{border:1px solid #bbd;border-radius:4px;padding:.5em;margin:.5em 0;background:#f7f8ff}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1em;margin:0} dt{font-weight:600}
 table{border-collapse:collapse} td,th{border:1px solid #ddd;padding:2px 6px;text-align:left}

@@ -78,24 +78,34 @@ async function start(): Promise<void> {
   frame.src = url.href;
 
   const activities = byId('activities');
-  const cards = new Map<string, HTMLElement>();
+  const cards = new Map<string, { card: HTMLElement; steps: string[] }>();
   window.addEventListener('message', (event: MessageEvent) => {
     if (event.origin !== config.gadgetOrigin || event.source !== frame.contentWindow) return;
     const p = payloadOf(event.data);
     if (p === undefined) return;
     const key = p.ExternalReferenceID ?? p.ActivityUUID ?? String(cards.size);
-    let card = cards.get(key);
-    if (card === undefined) {
-      card = el('div');
+    let entry = cards.get(key);
+    if (entry === undefined) {
+      const card = el('div');
       card.className = 'activity';
-      cards.set(key, card);
+      card.dataset.reference = key;
+      entry = { card, steps: [] };
+      cards.set(key, entry);
       activities.prepend(card);
     }
-    card.replaceChildren(el('strong', `${p.Event ?? ''} ${p.Action ?? ''} ${p.EventType ?? ''}`));
+    // Every message this activity received, in order (NOTIFY → ACCEPT → UpdateActivity → END),
+    // then the latest payload field by field.
+    entry.steps.push(p.Action !== undefined && p.Action !== '' ? p.Action : (p.EventType ?? '?'));
+    const steps = el('p', entry.steps.join(' → '));
+    steps.className = 'steps';
+    entry.card.replaceChildren(el('strong', `${p.Event ?? ''} ${p.Action ?? ''} ${p.EventType ?? ''}`), steps);
     const dl = el('dl');
     for (const [k, v] of Object.entries(p)) dl.append(el('dt', k), el('dd', v));
-    card.append(dl);
-    if (p.Event === 'CALL_DISCONNECTED') void loadLog(true);
+    entry.card.append(dl);
+    if (p.Event === 'CALL_DISCONNECTED') {
+      paged = false;
+      void loadLog(true);
+    }
   });
 
   const contacts = byId('contacts');
@@ -118,12 +128,17 @@ async function start(): Promise<void> {
   async function loadLog(reset: boolean): Promise<void> {
     if (reset) cursor = undefined;
     const page = await getJson<{ records: Record<string, unknown>[]; nextCursor?: string }>(`/api/log?limit=20${cursor !== undefined ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    if (reset) logTable.replaceChildren(row(['End', 'Agent', 'Direction', 'ANI', 'Outcome', 'Wrap-up'], 'th'));
-    for (const r of page.records) row([r.endTime, r.agentId, r.direction, r.ani, r.outcome, r.wrapUpReason].map(cell), 'td', logTable);
+    if (reset) logTable.replaceChildren(row(['End', 'Agent', 'Direction', 'ANI', 'Final state', 'Disposition', 'Seconds'], 'th'));
+    for (const r of page.records) row([r.endTime, r.agentId, r.direction, r.ani, r.finalState, r.disposition, r.durationSeconds].map(cell), 'td', logTable);
     cursor = page.nextCursor;
     more.hidden = cursor === undefined;
   }
-  more.addEventListener('click', () => void loadLog(false));
+  // Once the user pages back with More, the periodic refresh leaves the table alone.
+  let paged = false;
+  more.addEventListener('click', () => {
+    paged = true;
+    void loadLog(false);
+  });
 
   const queues = byId('queues') as HTMLTableElement;
   async function loadQueues(): Promise<void> {
@@ -133,7 +148,9 @@ async function start(): Promise<void> {
   }
   await Promise.all([loadLog(true), loadQueues()]);
   setInterval(() => void loadQueues(), 3000);
-  setInterval(() => void loadLog(true), 10000);
+  setInterval(() => {
+    if (!paged) void loadLog(true);
+  }, 3000);
 }
 
 function cell(v: unknown): string {

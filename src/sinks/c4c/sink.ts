@@ -228,6 +228,24 @@ export class C4cSink {
     }
   }
 
+  /**
+   * Bring C4C up to date with every live workitem of the session now, instead of at each item's
+   * next event: for a sink created while calls are already live (a gadget tab that takes over
+   * from another, SPEC "one session across tabs"). Items with a stored record continue it (no
+   * second NOTIFY/ACCEPT); items nobody announced yet are announced.
+   */
+  catchUp(): void {
+    try {
+      for (const wi of Object.values(this.session.state.workitems)) {
+        this.ensure(wi);
+        this.advance(wi, phaseOf(wi.state));
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+    this.reconcile();
+  }
+
   // ---- events ------------------------------------------------------------------------------------
 
   private handle(e: DomainEvent): void {
