@@ -20,7 +20,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { systemClock, type Clock } from '../core/clock.js';
 import { openStore, redactUrl, type Store } from '../sinks/log/index.js';
 import type { C4cSettings } from '../sinks/c4c/settings.js';
-import { createPlatform, type Platform, type PlatformOptions } from './sessions.js';
+import { createPlatform, type HubEvents, type Platform, type PlatformOptions } from './sessions.js';
 import { registerWs } from './ws.js';
 import { bundleDemo, demoHtml } from './demo-page.js';
 
@@ -43,6 +43,8 @@ export interface ServerOptions {
   /** Log level (default info) and where to (default stdout). */
   logLevel?: string;
   logStream?: DestinationStream;
+  /** More listeners on every agent hub, told after the server's own (`switchboard simulate` timestamps updates here). */
+  hubEvents?: HubEvents;
 }
 
 export interface SwitchboardServer {
@@ -121,16 +123,19 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
     clock,
     store,
     events: {
-      onUpdate(_agentId, u) {
+      onUpdate(agentId, u) {
         updates.inc({ type: u.type });
         if (u.type === 'workitemAdded') workitems.inc();
+        options.hubEvents?.onUpdate?.(agentId, u);
       },
-      onEvent(_agentId, e) {
+      onEvent(agentId, e) {
         events.inc({ type: e.type });
+        options.hubEvents?.onEvent?.(agentId, e);
       },
       onLogError(agentId, f) {
         sinkErrors.inc();
         log.warn({ agentId, code: f.error.code, err: f.error.message, attempt: f.attempt }, 'interaction log save failed');
+        options.hubEvents?.onLogError?.(agentId, f);
       },
     },
   });
