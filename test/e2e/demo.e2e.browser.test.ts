@@ -225,6 +225,24 @@ describe('the demo: CRM page + gadget + server, end to end', () => {
     sim.setAgentState('1001', RequestableAgentState.NotReady);
     await signInReady(b.gadget());
     await expect.poll(() => agentState(a.gadget()), POLL).toBe('Ready');
+
+    // Click-to-dial in the mirror's CRM page: the mirror dials, the leader's sink binds the
+    // ActivityUUID (relayed over the tabs' BroadcastChannel) and writes to its CRM page.
+    const uuid = 'B'.repeat(32);
+    await b.page.evaluate(
+      ([origin, activityUUID]) => {
+        const f = document.getElementById('gadget') as HTMLIFrameElement;
+        f.contentWindow?.postMessage({ payload: { PhoneNumber: '+1 650 305 4001', ActivityUUID: activityUUID, Direction: 'OUT', Type: 'CALL' } }, origin);
+      },
+      [server.gadgetOrigin, uuid] as const,
+    );
+    const dialRef = await waitSteps(a.page, (st) => st[0] === 'NOTIFY', 'the dial announced by the leader');
+    expect(await field(a.page, dialRef, 'ActivityUUID')).toBe(uuid);
+    await click(a.gadget(), 'article.workitem >> role=button[name="End"]');
+    await expect.poll(async () => (await activities(a.page))[dialRef]?.at(-1), POLL).toBe('END');
+    await click(a.gadget(), 'role=toolbar[name="Agent state"] >> role=button[name="Ready"]');
+    await expect.poll(() => a.gadget().locator('article.workitem').count(), POLL).toBe(0);
+    await expect.poll(() => agentState(b.gadget()), POLL).toBe('Ready');
     sim.setAgentState('1003', RequestableAgentState.NotReady);
     const id = sim.arrive({ from: '+41445550202', queue: 'support' });
     await a.gadget().waitForSelector(`${card(id)}[data-state=Offered]`, { timeout: 15_000 });
@@ -232,7 +250,7 @@ describe('the demo: CRM page + gadget + server, end to end', () => {
     // Answered in the mirror; only the leader's CRM page gets NOTIFY and ACCEPT.
     await click(b.gadget(), `${card(id)} >> role=button[name="Answer"]`);
     await a.gadget().waitForSelector(`${card(id)}[data-state=Active]`, { timeout: 15_000 });
-    const ref = await waitSteps(a.page, (s) => s.join() === 'NOTIFY,ACCEPT', 'NOTIFY, ACCEPT in the leading tab');
+    const ref = await waitSteps(a.page, (st) => st.join() === 'NOTIFY,ACCEPT', 'NOTIFY, ACCEPT in the leading tab');
     await new Promise((r) => setTimeout(r, 300));
     expect(await activities(b.page)).toEqual({});
 
@@ -248,7 +266,7 @@ describe('the demo: CRM page + gadget + server, end to end', () => {
     await expect.poll(async () => (await activities(b.page))[ref], POLL).toEqual(['END']);
     await click(b.gadget(), 'role=toolbar[name="Agent state"] >> role=button[name="Ready"]');
     await expect.poll(() => b.gadget().locator(card(id)).count(), POLL).toBe(0);
-    await expect.poll(() => server.store.count({ agentId: '1002' }), POLL).toBe(1);
+    await expect.poll(() => server.store.count({ agentId: '1002' }), POLL).toBe(2);
     expect(b.errors).toEqual([]);
     expect(a.errors).toEqual([]);
     await b.page.close();
