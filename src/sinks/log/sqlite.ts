@@ -407,14 +407,14 @@ export class SqliteStore implements OutboxStore {
   /** Insert checked messages, each with the next seq of its call; inside a write transaction. */
   private insertMessages(rows: readonly OutboxRow[], now: number): OutboxEnqueued[] {
     if (rows.length === 0) return [];
-    const last = this.statement('outbox.seq', 'SELECT max(coalesce((SELECT max(seq) FROM outbox WHERE call_key = ?1), 0), coalesce((SELECT max(seq) FROM outbox_dead WHERE call_key = ?1), 0)) AS seq');
+    const last = this.statement('outbox.seq', 'SELECT max(coalesce((SELECT max(seq) FROM outbox WHERE call_key = ?), 0), coalesce((SELECT max(seq) FROM outbox_dead WHERE call_key = ?), 0)) AS seq');
     const insert = this.statement(
       'outbox.insert',
       'INSERT INTO outbox (call_key, seq, kind, payload, attempts, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, 0, ?, ?)',
     );
     const next = new Map<string, number>();
     return rows.map((r) => {
-      const seq = (next.get(r.callKey) ?? (last.get(r.callKey) as { seq: number }).seq) + 1;
+      const seq = (next.get(r.callKey) ?? (last.get(r.callKey, r.callKey) as { seq: number }).seq) + 1;
       next.set(r.callKey, seq);
       const info = insert.run(r.callKey, seq, r.kind, r.payload, r.notBefore ?? now, now);
       return { id: String(info.lastInsertRowid), callKey: r.callKey, seq };
