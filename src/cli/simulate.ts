@@ -37,7 +37,7 @@ export const SIMULATE_HELP = `  switchboard simulate --agents N --rate CALLS_PER
       Load test: the server (simulator, all N agents answering calls by themselves, store in
       memory, logs off) and N gadget-side agents on WebSocket (RemoteSource + cil) in this
       process. CALLS_PER_SECOND: call arrivals across the whole center (an agent is busy about
-      talk time + 20-30 s per call, so N agents carry about N / (talk time + 25) calls per
+      talk time + 30 s per call, so N agents carry about N / (talk time + 30) calls per
       second; --talk-time default 60). --flavor UCCX: no queue statistics (UCCE, the default,
       sends every change of a queue's figures to each of its agents). Measures for SECONDS once every socket is welcomed:
       platform updates and cil events per second, latency from the server's platform update to
@@ -94,7 +94,17 @@ export interface SimulateReport {
   /** Server-side platform update → client-side cil event, ms (bucket bounds, within 1%). */
   latencyMs: { samples: number; mean: number; p50: number; p90: number; p99: number; max: number };
   /** MB: before the server started, when measuring started, at the end, the highest sample (each second). */
-  memoryMB: { baseline: MemoryFigures; start: MemoryFigures; end: MemoryFigures; peak: MemoryFigures };
+  memoryMB: {
+    baseline: MemoryFigures;
+    start: MemoryFigures;
+    end: MemoryFigures;
+    peak: MemoryFigures;
+    /**
+     * Heap after a full GC at start and end, only when node runs with --expose-gc: heapUsed
+     * alone climbs during a run because V8 defers major collections, which is not a leak.
+     */
+    liveHeap?: { start: number; end: number };
+  };
   errors: {
     /** cil `error` events (a problem frame or a refused update becomes one too). */
     cil: number;
@@ -429,6 +439,7 @@ export async function simulate(o: SimulateOptions, onProgress: (line: string, fi
     const notWelcomed = o.agents - welcomed;
 
     // ---- the measured window ----------------------------------------------------------------
+    const liveStart = liveHeap();
     const start = memory();
     peak = higher(peak, start);
     const t0 = performance.now();
@@ -457,6 +468,7 @@ export async function simulate(o: SimulateOptions, onProgress: (line: string, fi
     const measuredSeconds = (performance.now() - t0) / 1000;
     const end = memory();
     peak = higher(peak, end);
+    const liveEnd = liveHeap();
     onProgress(status(performance.now()), true);
 
     if (notWelcomed > 0) failures.push(`${notWelcomed} of ${o.agents} clients were never welcomed`);
@@ -489,7 +501,7 @@ export async function simulate(o: SimulateOptions, onProgress: (line: string, fi
         p99: round(latency.quantile(0.99), 3),
         max: round(latency.max, 3),
       },
-      memoryMB: { baseline, start, end, peak },
+      memoryMB: { baseline, start, end, peak, ...(liveStart !== undefined && liveEnd !== undefined ? { liveHeap: { start: liveStart, end: liveEnd } } : {}) },
       errors: { cil: counts.cilErrors, socketErrors: counts.socketErrors, socketCloses: counts.socketCloses, unmatched: counts.unmatched, messages },
     };
   } finally {
@@ -504,6 +516,14 @@ const MB = 1 << 20;
 function memory(): MemoryFigures {
   const m = process.memoryUsage();
   return { rss: Math.round(m.rss / MB), heapUsed: Math.round(m.heapUsed / MB) };
+}
+
+/** heapUsed after a full collection, MB, when `gc` is exposed (node --expose-gc). */
+function liveHeap(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') return undefined;
+  gc();
+  return Math.round(process.memoryUsage().heapUsed / MB);
 }
 
 function higher(a: MemoryFigures, b: MemoryFigures): MemoryFigures {
@@ -537,7 +557,11 @@ function formatReport(r: SimulateReport): string {
     ['cil by type', Object.entries(r.events.cilByType).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') || '-'],
     ['latency ms', `p50 ${r.latencyMs.p50}  p90 ${r.latencyMs.p90}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max}  (mean ${r.latencyMs.mean}, ${fmt(r.latencyMs.samples)} samples)`],
     ['memory MB', `rss ${r.memoryMB.start.rss} at start, ${r.memoryMB.end.rss} at end, ${r.memoryMB.peak.rss} peak (${r.memoryMB.baseline.rss} before the server)`],
-    ['heap MB', `${r.memoryMB.start.heapUsed} at start, ${r.memoryMB.end.heapUsed} at end, ${r.memoryMB.peak.heapUsed} peak (${r.memoryMB.baseline.heapUsed} before the server)`],
+    [
+      'heap MB',
+      `${r.memoryMB.start.heapUsed} at start, ${r.memoryMB.end.heapUsed} at end, ${r.memoryMB.peak.heapUsed} peak (${r.memoryMB.baseline.heapUsed} before the server)` +
+        (r.memoryMB.liveHeap !== undefined ? `; after a full GC ${r.memoryMB.liveHeap.start} at start, ${r.memoryMB.liveHeap.end} at end` : '; node --expose-gc adds the heap after a full GC'),
+    ],
     ['errors', `cil ${r.errors.cil}, socket errors ${r.errors.socketErrors}, early closes ${r.errors.socketCloses}, unmatched ${r.errors.unmatched}`],
     ['result', r.ok ? 'ok' : `FAILED: ${r.failures.join('; ')}`],
   ];
