@@ -130,7 +130,10 @@ export class TableClient {
     try {
       token = typeof auth.token === 'string' ? auth.token : await auth.token();
     } catch (err) {
-      throw this.error(CrmErrorKind.AUTH, `ServiceNow: the bearer token could not be obtained (${err instanceof Error ? err.message : String(err)})`, { retryable: true, cause: err });
+      // The provider's own message may quote a token we have never seen: name the error only.
+      const code = (err as { code?: unknown }).code;
+      const what = `${err instanceof Error ? err.name : typeof err}${typeof code === 'string' ? ` ${code}` : ''}`;
+      throw this.error(CrmErrorKind.AUTH, `ServiceNow: the bearer token function failed (${what}; its message is not shown, it may hold a credential)`, { retryable: true });
     }
     if (typeof token !== 'string' || token === '') throw this.error(CrmErrorKind.AUTH, 'ServiceNow: the bearer token function returned no token', { retryable: false });
     this.addSecret(token);
