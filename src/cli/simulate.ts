@@ -39,12 +39,12 @@ export const SIMULATE_HELP = `  switchboard simulate --agents N --rate CALLS_PER
       process. CALLS_PER_SECOND: call arrivals across the whole center (an agent is busy about
       talk time + 30 s per call, so N agents carry about N / (talk time + 30) calls per
       second; --talk-time default 60). --flavor UCCX: no queue statistics (UCCE, the default,
-      sends every change of a queue's figures to each of its agents). Measures for SECONDS once every socket is welcomed:
-      platform updates and cil events per second, latency from the server's platform update to
-      the gadget-side cil event (p50/p90/p99/max), memory, errors; a progress line each second
-      on standard error. A table on standard output, or one JSON object with --json. Exit
-      status 1 if a client was never welcomed, a socket closed early or an error event came.
-      docs/server.md (Load test).
+      sends each change of a queue's figures to every agent of the queue). Measures for
+      SECONDS once every socket is welcomed: platform updates and cil events per second,
+      latency from the server's platform update to the gadget-side cil event (p50/p90/p99/
+      max), memory, errors; a progress line each second on standard error. A table on
+      standard output, or one JSON object with --json. Exit status 1 if a client was never
+      welcomed, a socket closed early or an error event came. docs/server.md (Load test).
 `;
 
 export interface SimulateIo {
