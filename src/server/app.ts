@@ -18,6 +18,12 @@ import websocket from '@fastify/websocket';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { systemClock, type Clock } from '../core/clock.js';
+import { ErrorCode, SwitchboardError } from '../core/errors.js';
+import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
+import { isOutboxStore } from '../sinks/log/store.js';
+import type { CrmRecords } from '../sinks/records/port.js';
+import { CrmRecordsService } from './crm-records.js';
+import { demoDirectory } from './demo-directory.js';
 import { openStore, redactUrl, type Store } from '../sinks/log/index.js';
 import type { C4cSettings } from '../sinks/c4c/settings.js';
 import { createPlatform, type HubEvents, type Platform, type PlatformOptions } from './sessions.js';
@@ -45,6 +51,14 @@ export interface ServerOptions {
   logStream?: DestinationStream;
   /** More listeners on every agent hub, told after the server's own (`switchboard simulate` timestamps updates here). */
   hubEvents?: HubEvents;
+  /**
+   * The CRM whose records calls are looked up in and written to (issue 6): a records port
+   * adapter (`ServiceNowRecords`, `MemoryDirectory`). Default with the simulator: the demo's
+   * embedded directory (server/demo-directory); with Finesse: none. `false`: none.
+   */
+  crm?: CrmRecords | false;
+  /** Outbox worker tuning (concurrency, leaseMs, maxAttempts, backoff, ...). */
+  outbox?: Omit<OutboxWorkerOptions, 'store' | 'deliver' | 'clock' | 'metrics' | 'onError'>;
 }
 
 export interface SwitchboardServer {
@@ -104,10 +118,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
   }
   const rawStore = await openStore(storeUrl);
   const store: Store = {
-    async save(record) {
+    async save(record, saveOptions) {
       const end = saveSeconds.startTimer();
       try {
-        return await rawStore.save(record);
+        // options (the outbox messages of the record) pass through: dropping them would lose CRM writes
+        return await rawStore.save(record, saveOptions);
       } finally {
         end();
       }
@@ -118,10 +133,56 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
     close: () => rawStore.close(),
   };
 
+  // CRM records (caller lookup, phone-call records) through the store's durable outbox.
+  const crmRecords = options.crm === false ? undefined : (options.crm ?? (platformOptions.kind === 'sim' ? demoDirectory() : undefined));
+  let records: CrmRecordsService | undefined;
+  let worker: OutboxWorker | undefined;
+  if (crmRecords !== undefined) {
+    if (!isOutboxStore(rawStore)) throw new SwitchboardError(ErrorCode.NOT_SUPPORTED, `the store ${redactUrl(storeUrl)} keeps no outbox: CRM records need one (use sqlite: or postgres://, or crm: false)`);
+    const outbox = rawStore;
+    const crmErrors = new Counter({ name: 'switchboard_crm_errors_total', help: 'Failed CRM lookups and outbox writes', registers: [registry] });
+    const delivered = new Counter({ name: 'switchboard_outbox_delivered_total', help: 'CRM writes delivered from the outbox', labelNames: ['kind'], registers: [registry] });
+    const retried = new Counter({ name: 'switchboard_outbox_retried_total', help: 'CRM write attempts that failed and will be retried', labelNames: ['kind'], registers: [registry] });
+    const dead = new Counter({ name: 'switchboard_outbox_dead_total', help: 'CRM writes moved to the dead letters', labelNames: ['kind'], registers: [registry] });
+    const deliverySeconds = new Histogram({ name: 'switchboard_outbox_delivery_seconds', help: 'From outbox write to delivery', buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120], registers: [registry] });
+    const service = new CrmRecordsService({
+      crm: crmRecords,
+      enqueue: (m) => outbox.enqueue(m),
+      clock,
+      onError(agentId, e) {
+        crmErrors.inc();
+        log.warn({ agentId, code: e.code, err: e.message }, 'crm records');
+      },
+    });
+    records = service;
+    worker = new OutboxWorker({
+      store: outbox,
+      deliver: (m) => service.deliver(m),
+      clock,
+      ...(options.outbox ?? {}),
+      metrics: {
+        delivered: (m, i) => {
+          delivered.inc({ kind: m.kind });
+          deliverySeconds.observe(i.latencyMs / 1000);
+        },
+        retried: (m, i) => {
+          retried.inc({ kind: m.kind });
+          log.info({ id: m.id, callKey: m.callKey, kind: m.kind, err: i.error, delayMs: i.delayMs }, 'crm write will be retried');
+        },
+        dead: (m, i) => {
+          dead.inc({ kind: m.kind });
+          log.warn({ id: m.id, callKey: m.callKey, kind: m.kind, err: i.error, reason: i.reason }, 'crm write moved to the dead letters');
+        },
+      },
+      onError: (e) => log.warn({ code: e.code, err: e.message }, 'outbox store'),
+    });
+  }
+
   const platform = createPlatform({
     platform: platformOptions,
     clock,
     store,
+    ...(records !== undefined ? { records } : {}),
     events: {
       onUpdate(agentId, u) {
         updates.inc({ type: u.type });
@@ -224,6 +285,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
   }
   crmOrigin = originOf(crm, host);
   gadgetOrigin = originOf(gadget, host);
+  worker?.start();
   log.info({ crmOrigin, gadgetOrigin, source: platform.kind, storeUrl: redactUrl(storeUrl) }, 'switchboard server started');
 
   let closed: Promise<void> | undefined;
@@ -237,6 +299,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
       closed ??= (async () => {
         await Promise.allSettled([crm.close(), gadget.close()]);
         await platform.close();
+        await worker?.stop();
         await rawStore.close();
       })();
       return closed;

@@ -17,12 +17,13 @@ import { ErrorCode, SwitchboardError } from '../core/errors.js';
 import { isEndedState, type Flavor, type QueueData } from '../core/model.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Source } from '../core/source.js';
-import type { PlatformUpdate, WorkitemAddedUpdate, SessionUpdate, AgentStateUpdate } from '../core/updates.js';
+import type { PlatformUpdate, WorkitemAddedUpdate, WorkitemInfoUpdate, SessionUpdate, AgentStateUpdate } from '../core/updates.js';
 import type { DomainEvent } from '../core/events.js';
 import { SimContactCenter, type SimAgentConfig } from '../sources/sim/index.js';
 import { FinesseSource } from '../sources/finesse/index.js';
 import { InteractionLogSink, type LogFailure } from '../sinks/log/index.js';
 import type { Store } from '../sinks/log/index.js';
+import type { CrmRecordsService } from './crm-records.js';
 
 export interface SimPlatformOptions {
   kind: 'sim';
@@ -90,6 +91,15 @@ export class AgentHub {
     return { replay, detach: () => this.listeners.delete(listener) };
   }
 
+  /**
+   * Apply an update that does not come from the platform (the CRM records service's
+   * `workitemInfo`: lookup results, the phone-call record) exactly like one that does: to the
+   * server's session, the replay state and every socket.
+   */
+  inject(update: PlatformUpdate): void {
+    this.deliver(update);
+  }
+
   get listenerCount(): number {
     return this.listeners.size;
   }
@@ -129,6 +139,7 @@ export class ReplayState {
   queuesSeen = false;
   readonly agentStates = new Map<string, AgentStateUpdate>();
   readonly workitems = new Map<string, WorkitemAddedUpdate>();
+  readonly crm = new Map<string, Pick<WorkitemInfoUpdate, 'activity' | 'associatedParticipant' | 'associations' | 'participantLookupResult'>>();
 
   apply(u: PlatformUpdate): void {
     switch (u.type) {
@@ -145,14 +156,17 @@ export class ReplayState {
         this.agentStates.set(u.channelId, u);
         return;
       case 'workitemAdded':
-        if (isEndedState(u.workitem.state)) this.workitems.delete(u.workitem.id);
-        else this.workitems.set(u.workitem.id, structuredClone(u));
+        if (isEndedState(u.workitem.state)) {
+          this.workitems.delete(u.workitem.id);
+          this.crm.delete(u.workitem.id);
+        } else this.workitems.set(u.workitem.id, structuredClone(u));
         return;
       case 'workitemState': {
         const w = this.workitems.get(u.id);
         if (w === undefined) return;
         if (isEndedState(u.state)) {
           this.workitems.delete(u.id);
+          this.crm.delete(u.id);
           return;
         }
         if (u.state === 'Active' && w.workitem.connectedAt === undefined && u.at !== undefined) w.workitem.connectedAt = new Date(u.at).toISOString();
@@ -173,6 +187,13 @@ export class ReplayState {
         if (u.capabilities !== undefined) w.workitem.capabilities = [...u.capabilities];
         if (u.participants !== undefined) w.workitem.participants = structuredClone(u.participants);
         if (u.classification !== undefined) w.workitem.classification = u.classification;
+        // CRM fields are not part of workitemAdded: kept aside and replayed as a workitemInfo.
+        const crm = this.crm.get(u.id) ?? {};
+        if (u.activity !== undefined) crm.activity = structuredClone(u.activity);
+        if (u.associatedParticipant !== undefined) crm.associatedParticipant = structuredClone(u.associatedParticipant);
+        if (u.associations !== undefined) crm.associations = structuredClone(u.associations);
+        if (u.participantLookupResult !== undefined) crm.participantLookupResult = structuredClone(u.participantLookupResult);
+        if (Object.keys(crm).length > 0) this.crm.set(u.id, crm);
         return;
       }
       case 'platformError':
@@ -187,7 +208,11 @@ export class ReplayState {
     out.push(stamp(this.session, at));
     if (this.queuesSeen) out.push({ type: 'queue', at, op: 'snapshot', queues: [...this.queues.values()].map((q) => structuredClone(q)) });
     for (const s of this.agentStates.values()) out.push(stamp(s, at));
-    for (const w of this.workitems.values()) out.push(stamp(w, at));
+    for (const w of this.workitems.values()) {
+      out.push(stamp(w, at));
+      const crm = this.crm.get(w.workitem.id);
+      if (crm !== undefined) out.push({ type: 'workitemInfo', at, id: w.workitem.id, ...structuredClone(crm) });
+    }
     return out;
   }
 }
@@ -240,6 +265,8 @@ export interface CreatePlatformOptions {
   clock: Clock;
   store: Store;
   events: HubEvents;
+  /** Caller lookup and phone-call records (CRM); absent: none. */
+  records?: CrmRecordsService;
 }
 
 export function createPlatform(options: CreatePlatformOptions): Platform {
@@ -247,7 +274,13 @@ export function createPlatform(options: CreatePlatformOptions): Platform {
   // close() stops, so that a closed server leaves nothing to keep the process alive.
   const { clock, stopAll } = stoppable(options.clock);
   const o = { ...options, clock };
-  const log = new InteractionLogSink({ store: o.store, clock: o.clock, onError: (f) => o.events.onLogError?.(f.record.agentId, f) });
+  const records = o.records;
+  const log = new InteractionLogSink({
+    store: o.store,
+    clock: o.clock,
+    onError: (f) => o.events.onLogError?.(f.record.agentId, f),
+    ...(records !== undefined ? { outboxFor: (r: Parameters<CrmRecordsService['messagesFor']>[0]) => records.messagesFor(r) } : {}),
+  });
   const hubs = new Map<string, Promise<AgentHub>>();
   const connected = new Map<string, AgentHub>();
   const p = o.platform;
@@ -299,6 +332,7 @@ export function createPlatform(options: CreatePlatformOptions): Platform {
       if (existing !== undefined) return existing;
       const made = (async () => {
         const hub = new AgentHub(agentId, makeSource(agentId), o.clock, flavor, log, o.events);
+        records?.attach(agentId, hub.session, (u) => hub.inject(u));
         await hub.connect();
         connected.set(agentId, hub);
         return hub;

@@ -28,7 +28,7 @@ import type { Clock, TimerHandle } from '../../core/clock.js';
 import { ErrorCode, SwitchboardError, toSwitchboardError } from '../../core/errors.js';
 import type { InteractionRecord } from '../../core/interaction.js';
 import type { AgentSession } from '../../core/session.js';
-import type { SaveResult, Store } from './store.js';
+import type { OutboxInput, SaveResult, Store } from './store.js';
 
 export interface RetryPolicy {
   /** Delay before the first retry, ms. Default 1000. */
@@ -63,6 +63,13 @@ export interface InteractionLogSinkOptions {
    * the busy timeout) in real time, while the clock may be a replay's, which jumps.
    */
   saveTimeoutMs?: number;
+  /**
+   * Outbox messages that belong to a record (e.g. the CRM phone-call update at the end of the
+   * call): asked once per accepted record and saved in the record's own transaction
+   * (`store.save(record, { outbox })`), so the record and its CRM writes exist together or not
+   * at all. A hook that throws is reported and the record is saved without messages.
+   */
+  outboxFor?: (record: InteractionRecord) => readonly OutboxInput[];
 }
 
 export interface LogSinkStats {
@@ -88,6 +95,8 @@ export class InteractionLogSink {
   private readonly saveTimeoutMs: number | undefined;
   private readonly queue: InteractionRecord[] = [];
   private readonly queued = new Set<string>();
+  private readonly outboxes = new WeakMap<InteractionRecord, readonly OutboxInput[]>();
+  private readonly outboxFor: ((record: InteractionRecord) => readonly OutboxInput[]) | undefined;
   private readonly detachers = new Set<() => void>();
   private readonly idleWaiters: (() => void)[] = [];
   private inFlight: Promise<void> | undefined;
@@ -100,6 +109,7 @@ export class InteractionLogSink {
     this.store = options.store;
     this.clock = options.clock;
     this.onError = options.onError;
+    this.outboxFor = options.outboxFor;
     this.initialMs = positive(options.retry?.initialMs, 1000, 'retry.initialMs');
     this.factor = positive(options.retry?.factor, 2, 'retry.factor');
     this.maxMs = positive(options.retry?.maxMs, 60_000, 'retry.maxMs');
@@ -137,6 +147,14 @@ export class InteractionLogSink {
       this.counters.dropped++;
       this.report({ error: new SwitchboardError(ErrorCode.INVALID_ARGUMENT, `interaction record cannot be copied: ${toSwitchboardError(err).message}`, { cause: err }), record, attempt: 1 });
       return false;
+    }
+    if (this.outboxFor !== undefined) {
+      try {
+        const messages = this.outboxFor(copy);
+        if (messages.length > 0) this.outboxes.set(copy, messages);
+      } catch (err) {
+        this.report({ error: new SwitchboardError(ErrorCode.INTERNAL, `interaction log: the outbox messages of ${String(id)} could not be made (saved without them): ${toSwitchboardError(err).message}`, { cause: err }), record: copy, attempt: 1 });
+      }
     }
     this.queue.push(copy);
     if (typeof id === 'string') this.queued.add(id);
@@ -244,7 +262,8 @@ export class InteractionLogSink {
       }
       let saving: Promise<SaveResult>;
       try {
-        saving = this.store.save(record);
+        const outbox = this.outboxes.get(record);
+        saving = outbox === undefined ? this.store.save(record) : this.store.save(record, { outbox });
       } catch (err) {
         saving = Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
