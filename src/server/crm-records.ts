@@ -24,7 +24,7 @@ import { ErrorCode, SwitchboardError, toSwitchboardError } from '../core/errors.
 import type { InteractionRecord } from '../core/interaction.js';
 import { Classification, type ActivityRecord, type CrmRecord, type Workitem } from '../core/model.js';
 import type { DomainEvent } from '../core/events.js';
-import type { WorkitemInfoUpdate } from '../core/updates.js';
+import type { PlatformErrorUpdate, WorkitemInfoUpdate } from '../core/updates.js';
 import { callReference } from '../sinks/c4c/reference.js';
 import type { OutboxInput, OutboxMessage } from '../sinks/log/store.js';
 import { phoneCallFields } from '../sinks/records/fields.js';
@@ -86,7 +86,7 @@ const isStringMap = (v: unknown): v is Record<string, string> => isObj(v) && Obj
  * new OutboxWorker({ store, deliver: (m) => records.deliver(m), clock }).start();
  */
 export class CrmRecordsService {
-  private readonly agents = new Map<string, { session: RecordsSession; emit: (u: WorkitemInfoUpdate) => void }>();
+  private readonly agents = new Map<string, { session: RecordsSession; emit: (u: WorkitemInfoUpdate | PlatformErrorUpdate) => void }>();
   /** `<agent>/<workitem>` → the call key its messages use (so the update at end matches the create). */
   private readonly keys = new Map<string, string>();
   /** `<agent>/<workitem>` → the create's enqueue, so that later messages of the call follow it. */
@@ -94,8 +94,12 @@ export class CrmRecordsService {
 
   constructor(private readonly options: CrmRecordsServiceOptions) {}
 
-  /** Follow an agent's session; `emit` applies a workitemInfo update to it (and its gadgets). */
-  attach(agentId: string, session: RecordsSession, emit: (u: WorkitemInfoUpdate) => void): () => void {
+  /**
+   * Follow an agent's session; `emit` applies an update to it and its gadgets (the hub's
+   * `inject`): `workitemInfo` with CRM fields, `platformError` for a failure, so the gadget's
+   * custom code sees it on its `error` path too.
+   */
+  attach(agentId: string, session: RecordsSession, emit: (u: WorkitemInfoUpdate | PlatformErrorUpdate) => void): () => void {
     this.agents.set(agentId, { session, emit });
     const off = session.subscribe((e) => {
       if (e.type === 'workitemCreate') this.created(agentId, session, e.data);
@@ -167,7 +171,7 @@ export class CrmRecordsService {
     this.keys.set(k, callKey);
     const fields = phoneCallFields(wi);
     const create: CreatePayload = { agentId, workitemId: wi.id, fields };
-    const queued = this.options.enqueue([{ callKey, kind: CrmWrite.create, payload: create }]).catch((err: unknown) => this.fail(agentId, session, err, `the phone-call record of workitem "${wi.id}" could not be queued`));
+    const queued = this.options.enqueue([{ callKey, kind: CrmWrite.create, payload: create }]).catch((err: unknown) => this.fail(agentId, session, err, `the phone-call record of workitem "${wi.id}" could not be queued`, wi.id));
     this.queued.set(k, queued);
     if (wi.ani === '') return;
     this.options.crm.lookupByPhone(wi.ani, this.options.lookup).then(
@@ -186,7 +190,7 @@ export class CrmRecordsService {
         }
         if (one !== undefined) this.associate(agentId, session, wi.id, callKey, one);
       },
-      (err: unknown) => this.fail(agentId, session, err, `caller lookup for workitem "${wi.id}" (${wi.ani}) failed`),
+      (err: unknown) => this.fail(agentId, session, err, `caller lookup for workitem "${wi.id}" (${wi.ani}) failed`, wi.id),
     );
   }
 
@@ -210,7 +214,7 @@ export class CrmRecordsService {
     const k = `${agentId}/${workitemId}`;
     const payload: AssociatePayload = { agentId, workitemId, record };
     const after = this.queued.get(k) ?? Promise.resolve();
-    const queued = after.then(() => this.options.enqueue([{ callKey, kind: CrmWrite.associate, payload }])).catch((err: unknown) => this.fail(agentId, session, err, `the association of workitem "${workitemId}" could not be queued`));
+    const queued = after.then(() => this.options.enqueue([{ callKey, kind: CrmWrite.associate, payload }])).catch((err: unknown) => this.fail(agentId, session, err, `the association of workitem "${workitemId}" could not be queued`, workitemId));
     this.queued.set(k, queued);
   }
 
@@ -225,11 +229,13 @@ export class CrmRecordsService {
     agent.emit({ type: 'workitemInfo', id: workitemId, activity: { ...activity }, associations });
   }
 
-  private fail(agentId: string, session: RecordsSession, err: unknown, what: string): void {
+  private fail(agentId: string, session: RecordsSession, err: unknown, what: string, workitemId: string): void {
     const e = toSwitchboardError(err, ErrorCode.PLATFORM_ERROR);
     const error = new SwitchboardError(e.code, `crm: ${what}: ${e.message}`, { cause: err });
+    const agent = this.agents.get(agentId);
     try {
-      session.reportError(error);
+      if (agent !== undefined) agent.emit({ type: 'platformError', code: error.code, message: error.message, workitemId });
+      else session.reportError(error);
     } catch {
       // a session that throws has nowhere else to report
     }
