@@ -174,8 +174,9 @@ export class FaultPlan {
       if (methods !== undefined && !methods.includes(method as HttpMethod)) continue;
       const tables = listOf(r.match?.table);
       if (tables !== undefined && (table === undefined || !tables.includes(table))) continue;
-      if (r.kind !== 'delay' && out.fault !== undefined) continue;
+      // Every matching request counts (so `nth` means the nth request), fired or not.
       active.seen++;
+      if (r.kind !== 'delay' && out.fault !== undefined) continue;
       if (r.times !== undefined && active.fired >= r.times) continue;
       let hit: boolean;
       if (r.nth !== undefined) hit = r.nth.includes(active.seen);

@@ -7,7 +7,7 @@
  * previous one, and `ORDERBY<field>` / `ORDERBYDESC<field>` clauses. Field names are lower case
  * (as ServiceNow dictionary names are), operators upper case, which is what makes `phoneIN...`
  * readable without a separator. Text comparisons ignore case, as ServiceNow's database does.
- * Unlike ServiceNow, which silently ignores a condition it cannot read, the emulator refuses it
+ * Sorting ignores case too. Unlike ServiceNow, which silently ignores a condition it cannot read, the emulator refuses it
  * (a 400 that names the condition): a bug in a query should fail a test, not match everything.
  */
 
@@ -96,7 +96,9 @@ function compare(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
   if (a !== '' && b !== '' && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
-  return a < b ? -1 : a > b ? 1 : 0;
+  const la = lower(a);
+  const lb = lower(b);
+  return la < lb ? -1 : la > lb ? 1 : 0;
 }
 
 /** True when `row` satisfies the condition (a field the row lacks reads as empty). */
