@@ -21,9 +21,9 @@ export interface FaultMatch {
 /** When a matching request is hit; with none of `nth`, `first`, `rate`: every matching request. */
 export interface FaultWhen {
   match?: FaultMatch;
-  /** 1-based ordinals of the matching requests to hit, e.g. `[1, 3]`. */
+  /** 1-based ordinals of the matching requests to hit, e.g. `[1, 3]` (counting every matching request). */
   nth?: number[];
-  /** Hit the first N matching requests. */
+  /** Hit the first N matching requests that no earlier rule hit (rules with `first: 1` in a row make a sequence). */
   first?: number;
   /** Hit each matching request with this probability (seeded). */
   rate?: number;
@@ -58,6 +58,8 @@ export interface ActiveRule {
   rule: FaultRule;
   /** Matching requests seen. */
   seen: number;
+  /** Matching requests no earlier rule had already hit. */
+  reached: number;
   /** Requests hit. */
   fired: number;
 }
@@ -133,7 +135,7 @@ export class FaultPlan {
     const problems = faultRuleProblems(rule);
     if (problems.length > 0) throw new RangeError(`fault rule ${JSON.stringify(rule)}: ${problems.join('; ')}`);
     const id = `f${this.nextId++}`;
-    this.rules.push({ id, rule: structuredClone(rule), seen: 0, fired: 0 });
+    this.rules.push({ id, rule: structuredClone(rule), seen: 0, reached: 0, fired: 0 });
     return id;
   }
 
@@ -174,13 +176,15 @@ export class FaultPlan {
       if (methods !== undefined && !methods.includes(method as HttpMethod)) continue;
       const tables = listOf(r.match?.table);
       if (tables !== undefined && (table === undefined || !tables.includes(table))) continue;
-      // Every matching request counts (so `nth` means the nth request), fired or not.
+      // `nth` counts every matching request (the nth request, whatever else hit it); `first`
+      // counts those no earlier rule took, so that `first: 1` rules in a row make a sequence.
       active.seen++;
       if (r.kind !== 'delay' && out.fault !== undefined) continue;
+      active.reached++;
       if (r.times !== undefined && active.fired >= r.times) continue;
       let hit: boolean;
       if (r.nth !== undefined) hit = r.nth.includes(active.seen);
-      else if (r.first !== undefined) hit = active.seen <= r.first;
+      else if (r.first !== undefined) hit = active.reached <= r.first;
       else if (r.rate !== undefined) hit = this.random() < r.rate;
       else hit = true;
       if (!hit) continue;
