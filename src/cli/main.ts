@@ -10,6 +10,7 @@ import { UsageError } from './errors.js';
 import { checkConfigFile } from '../config/index.js';
 import { runEmulatorCommand } from './emulator.js';
 import { runSimulate, SIMULATE_HELP } from './simulate.js';
+import { runOutbox } from './outbox.js';
 
 const HELP = `switchboard — open CTI hub
 
@@ -35,7 +36,10 @@ Usage:
       A Cisco Finesse lab: the REST API on 127.0.0.1 and XMPP notifications through a Prosody it
       starts (Debian's prosody must be installed), driven by the simulator. Agents 1001, 1002, ...
       (extensions 1001001, ...), queues 6001 Billing and 6002 Support. docs/finesse.md.
-${SIMULATE_HELP}  switchboard check-config --config FILE
+${SIMULATE_HELP}  switchboard outbox list|retry|purge|status [--store URL | --config FILE]
+      The durable outbox of CRM writes: list messages or dead letters, retry dead letters,
+      purge delivered ones, counts (switchboard outbox --help; docs/outbox.md).
+  switchboard check-config --config FILE
       Validate a configuration file (docs/config.md); every problem is printed with its key.
   switchboard --help | help
 `;
@@ -89,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'simulate':
       return runSimulate(rest, { stdout: process.stdout, stderr: process.stderr });
+    case 'outbox':
+      return runOutbox(rest, { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
     case 'check-config': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, help: { type: 'boolean' } } });
       if (values.help === true) {
