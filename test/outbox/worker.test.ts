@@ -5,7 +5,7 @@
  * are renewed during a slow delivery, the delivery timeout, metrics, and the error
  * classification the CRM adapters rely on.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ErrorCode, SimulatedClock, SwitchboardError } from '../../src/core/index.js';
 import { OutboxWorker, backoffCeiling, classifyDeliveryError, retryDelay, seededRandom, type OutboxMetrics } from '../../src/outbox/index.js';
 import { SqliteStore, type OutboxMessage, type OutboxStore } from '../../src/sinks/log/index.js';
@@ -323,6 +323,13 @@ describe('OutboxWorker', () => {
     expect(delivered).toHaveLength(4);
     await worker.stop();
     expect(clock.pending).toBe(0);
+  });
+
+  it('keeps the delivery contract the CRM adapters are built against (types)', () => {
+    expectTypeOf<OutboxMessage>().toEqualTypeOf<{ id: string; callKey: string; seq: number; kind: string; payload: unknown; attempts: number; createdAt: string }>();
+    expectTypeOf<ConstructorParameters<typeof OutboxWorker>[0]['deliver']>().toEqualTypeOf<(message: OutboxMessage) => Promise<void>>();
+    // @ts-expect-error a deliverer must return a promise
+    new OutboxWorker({ store: SqliteStore.open(':memory:'), deliver: (_m: OutboxMessage) => undefined });
   });
 
   it('refuses nonsense options', () => {

@@ -74,8 +74,9 @@ export interface Store {
    * reached, INTERNAL for any other database failure; nothing is written when it rejects.
    *
    * `options.outbox`: messages written in the same transaction (an {@link OutboxStore} does;
-   * see there). A store without an outbox rejects a non-empty `outbox` with NOT_SUPPORTED
-   * rather than drop it — a wrapper around a store must pass `options` through.
+   * see there). A store that keeps no outbox must reject a non-empty `outbox` with
+   * NOT_SUPPORTED rather than drop it, and a wrapper around a store must pass `options` through:
+   * a dropped message is a CRM write lost.
    */
   save(record: InteractionRecord, options?: SaveOptions): Promise<SaveResult>;
   /** The record stored under `id`, or undefined. */
