@@ -293,8 +293,10 @@ export class OutboxWorker {
           if (settled) return;
           this.store.renewOutboxLease(message.id, this.owner, this.clock.now() + this.leaseMs).then(
             (held) => {
+              // Settled meanwhile: the lease was released on purpose, nothing was lost.
+              if (settled) return;
               if (!held) this.report(new SwitchboardError(ErrorCode.INVALID_STATE, `message #${message.id}: lease lost while delivering (another worker may deliver it too)`), 'renewing a lease');
-              else if (!settled) renew();
+              else renew();
             },
             (err: unknown) => {
               this.report(err, `renewing the lease of message #${message.id}`);
