@@ -275,7 +275,7 @@ describe('OutboxWorker', () => {
   });
 
   it('renews the lease while a slow delivery runs, so no other worker takes the message', async () => {
-    const { store, worker, clock, events, setBehaviour } = setup({ leaseMs: 3000, deliveryTimeoutMs: 60_000 });
+    const { store, worker, clock, events, errors, setBehaviour } = setup({ leaseMs: 3000, deliveryTimeoutMs: 60_000 });
     await store.enqueue([{ callKey: 'slow', kind: 'x', payload: 1 }]);
     let release: () => void = () => undefined;
     setBehaviour(() => new Promise<void>((resolve) => (release = resolve)));
@@ -289,6 +289,7 @@ describe('OutboxWorker', () => {
     release();
     await round;
     expect(events).toEqual([`delivered slow/1 latency=20000 recorded=true`]);
+    expect(errors).toEqual([]);
   });
 
   it('a delivery that runs past the timeout counts as a failed, retryable attempt', async () => {
