@@ -22,6 +22,7 @@ import { loadConfigFile, type Config } from '../config/index.js';
 import { createServer, DEFAULT_STORE } from '../server/app.js';
 import type { PlatformOptions } from '../server/sessions.js';
 import { UsageError } from './errors.js';
+import { ServiceNowRecords } from '../sinks/servicenow/adapter.js';
 
 export { demoAgents } from '../server/sessions.js';
 
@@ -62,6 +63,7 @@ export async function runStart(o: StartOptions): Promise<number> {
     platform,
     store: o.store ?? config.store ?? DEFAULT_STORE,
     ...(config.c4c !== undefined ? { c4c: { format: config.c4c.format, cid: config.c4c.cid, mapping: config.c4c.mapping, ani: config.c4c.ani } } : {}),
+    ...(config.servicenow !== undefined ? { crm: new ServiceNowRecords({ ...config.servicenow, clock: systemClock }) } : {}),
     gadgetDir,
     clock: systemClock,
     logStream: pino.destination(2),

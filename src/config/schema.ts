@@ -17,6 +17,7 @@
 import { ErrorCode, SwitchboardError } from '../core/errors.js';
 import { Flavor } from '../core/model.js';
 import { c4cSettingsProblems, resolveC4cSettings, type C4cSettings } from '../sinks/c4c/settings.js';
+import { serviceNowSettings, type ServiceNowOptions } from '../sinks/servicenow/settings.js';
 
 export interface AgentConfig {
   id?: string;
@@ -30,6 +31,11 @@ export interface Config {
   c4c?: C4cSettings;
   /** `sqlite:<path>` (also `sqlite::memory:`) or a `postgres://` / `postgresql://` URL. */
   store?: string;
+  /**
+   * The CRM for caller lookup and phone-call records: ServiceNow's Table API (docs/servicenow.md).
+   * Absent: the simulator's demo uses its embedded directory, Finesse none.
+   */
+  servicenow?: ServiceNowOptions;
 }
 
 /** Where interaction logs are kept, from `store`. */
@@ -42,7 +48,7 @@ export interface ValidateOptions {
 
 export type CheckResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-const TOP_KEYS: ReadonlySet<string> = new Set(['$schema', 'agent', 'flavor', 'c4c', 'store']);
+const TOP_KEYS: ReadonlySet<string> = new Set(['$schema', 'agent', 'flavor', 'c4c', 'store', 'servicenow']);
 const AGENT_KEYS: ReadonlySet<string> = new Set(['id', 'extension']);
 
 function typeName(value: unknown): string {
@@ -95,7 +101,7 @@ export function configProblems(value: unknown, options: ValidateOptions = {}): s
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`(top level): the configuration must be a JSON object (got ${typeName(value)})`];
   const v = value as Record<string, unknown>;
   const problems: string[] = [];
-  for (const k of Object.keys(v)) if (!TOP_KEYS.has(k)) problems.push(`${k}: unknown key (known: agent, flavor, c4c, store)`);
+  for (const k of Object.keys(v)) if (!TOP_KEYS.has(k)) problems.push(`${k}: unknown key (known: agent, flavor, c4c, store, servicenow)`);
 
   if (v.agent !== undefined) {
     if (typeof v.agent !== 'object' || v.agent === null || Array.isArray(v.agent)) problems.push(`agent: must be an object {"id": "...", "extension": "..."} (got ${typeName(v.agent)})`);
@@ -118,6 +124,17 @@ export function configProblems(value: unknown, options: ValidateOptions = {}): s
     const p = storeProblem(v.store);
     if (p !== undefined) problems.push(p);
   }
+  if (v.servicenow !== undefined) {
+    if (typeof v.servicenow !== 'object' || v.servicenow === null || Array.isArray(v.servicenow)) problems.push(`servicenow: must be an object {"instanceUrl", "auth", ...} (got ${typeName(v.servicenow)})`);
+    else {
+      try {
+        serviceNowSettings(v.servicenow as ServiceNowOptions, 'servicenow');
+      } catch (err) {
+        // one message listing every problem, each with its key path ("; "-separated)
+        problems.push(...(err instanceof Error ? err.message : String(err)).split('; '));
+      }
+    }
+  }
   return problems;
 }
 
@@ -134,6 +151,7 @@ export function checkConfig(value: unknown, options: ValidateOptions = {}): Chec
   if (v.flavor !== undefined) config.flavor = v.flavor as Flavor;
   if (v.c4c !== undefined) config.c4c = resolveC4cSettings(v.c4c, 'c4c');
   if (v.store !== undefined) config.store = v.store as string;
+  if (v.servicenow !== undefined) config.servicenow = v.servicenow as ServiceNowOptions;
   return { ok: true, config };
 }
 

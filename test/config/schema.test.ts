@@ -42,7 +42,7 @@ describe('a valid configuration', () => {
 describe('every problem names its key path', () => {
   const cases: [string, unknown, string][] = [
     ['not an object', [], '(top level): the configuration must be a JSON object (got an array)'],
-    ['an unknown top-level key', { stores: 'x' }, 'stores: unknown key (known: agent, flavor, c4c, store)'],
+    ['an unknown top-level key', { stores: 'x' }, 'stores: unknown key (known: agent, flavor, c4c, store, servicenow)'],
     ['agent not an object', { agent: '1001' }, 'agent: must be an object {"id": "...", "extension": "..."} (got string)'],
     ['an unknown agent key', { agent: { id: '1', ext: '2' } }, 'agent.ext: unknown key (known: id, extension)'],
     ['a numeric agent id', { agent: { id: 1001 } }, 'agent.id: must be a non-empty string (write "1001" in quotes)'],
@@ -93,5 +93,17 @@ describe('every problem names its key path', () => {
   it('agent.id can be required by the caller (a source that signs in)', () => {
     expect(configProblems({}, { requireAgentId: true })).toEqual(['agent.id: required by this source (the agent to sign in as)']);
     expect(configProblems({ agent: { id: '1001' } }, { requireAgentId: true })).toEqual([]);
+  });
+
+  it('servicenow: a valid block is kept; each problem names its key under servicenow', () => {
+    const sn = { instanceUrl: 'https://dev1234.service-now.com', auth: { type: 'basic', username: 'svc', password: 'pw' } };
+    const ok = checkConfig({ servicenow: sn });
+    expect(ok.ok && ok.config.servicenow).toEqual(sn);
+    const problems = configProblems({ servicenow: { instanceUrl: 'ftp://x', auth: { type: 'magic' } } });
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+    expect(problems.some((p) => p.startsWith('servicenow.instanceUrl'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('servicenow.auth'))).toBe(true);
+    expect(problems.join('\n')).not.toContain('pw');
+    expect(configProblems({ servicenow: 'https://x' })).toEqual(['servicenow: must be an object {"instanceUrl", "auth", ...} (got string)']);
   });
 });
