@@ -167,10 +167,12 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
         },
         retried: (m, i) => {
           retried.inc({ kind: m.kind });
+          service.deliveryFailed(m, i.error, false);
           log.info({ id: m.id, callKey: m.callKey, kind: m.kind, err: i.error, delayMs: i.delayMs }, 'crm write will be retried');
         },
         dead: (m, i) => {
           dead.inc({ kind: m.kind });
+          service.deliveryFailed(m, i.error, true);
           log.warn({ id: m.id, callKey: m.callKey, kind: m.kind, err: i.error, reason: i.reason }, 'crm write moved to the dead letters');
         },
       },

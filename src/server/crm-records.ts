@@ -161,6 +161,28 @@ export class CrmRecordsService {
     }
   }
 
+  /**
+   * A write failed: the worker will try again (`final` false, told on the first failure only) or
+   * moved it to the dead letters (`final` true). The agent's session hears of it on its `error`
+   * path, naming the workitem, while the call is live; the call itself is untouched.
+   */
+  deliveryFailed(message: OutboxMessage, error: string, final: boolean): void {
+    if (!final && message.attempts > 1) return;
+    const p = message.payload;
+    if (!isObj(p) || typeof p.agentId !== 'string' || typeof p.workitemId !== 'string') return;
+    const agent = this.agents.get(p.agentId);
+    if (agent?.session.state.workitems[p.workitemId] === undefined) return;
+    const what = message.kind === CrmWrite.create ? 'creating the phone-call record' : message.kind === CrmWrite.associate ? 'associating the caller' : 'updating the phone-call record';
+    const message_ = final
+      ? `crm: ${what} of workitem "${p.workitemId}" failed for good (outbox message ${message.id}, now a dead letter; switchboard outbox retry ${message.id}): ${error}`
+      : `crm: ${what} of workitem "${p.workitemId}" failed; it will be retried (outbox message ${message.id}): ${error}`;
+    try {
+      agent.emit({ type: 'platformError', code: ErrorCode.PLATFORM_ERROR, message: message_, workitemId: p.workitemId });
+    } catch {
+      // nowhere else to report
+    }
+  }
+
   // ---- internals -----------------------------------------------------------------------------
 
   private created(agentId: string, session: RecordsSession, wi: Workitem): void {

@@ -120,4 +120,47 @@ describe('seed 001 sample handlers print the ServiceNow records (emulator)', () 
     // The emulator's record is the call's: its correlation id and the caller's number.
     expect(phoneCalls[0]!.correlation_id).toMatch(/^[0-9A-Za-z]+$/);
   });
+
+  it('bad CRM answers: HTML instead of JSON on create, a record without sys_id, thousands of matches — each a clear error on the error path; the call and the outbox unharmed', async () => {
+    emulator = await startServiceNowEmulator({ port: 0, autoCreateTables: true });
+    const emu = emulator;
+    for (let i = 0; i < 60; i++) emu.insert('customer_contact', { name: `Shared line ${i}`, phone: '+41 44 555 02 02', mobile_phone: '' });
+    const crm = new ServiceNowRecords({ instanceUrl: emu.url, auth: { type: 'basic', username: 'admin', password: 'admin' }, phone: { country: 'CH' } });
+    server = await createServer({
+      store: 'sqlite::memory:',
+      platform: { kind: 'sim', agents: 2, humanAgents: 2, rate: 0 },
+      crm,
+      outbox: { pollIntervalMs: 20, maxAttempts: 3, backoff: { baseMs: 10, maxMs: 20 } },
+      logStream: { write: () => undefined },
+    });
+    const s = server;
+    agent = createAgent({ source: new RemoteSource({ agentId: '1001', open: () => new WebSocket(`${s.gadgetOrigin.replace('http', 'ws')}/ws`) }), clock: systemClock });
+    const a = agent;
+    const errors: string[] = [];
+    a.api.on('error', (e) => errors.push(e.message));
+    await a.connect();
+    const ch = Object.keys(a.session.state.channels)[0] ?? '';
+    await a.api.setAgentState(ch, 'Ready');
+    await waitFor('Ready', () => a.session.state.channels[ch]?.state === 'Ready');
+
+    // Every POST to the phone-call table answers an HTML page (a hibernating instance), and
+    // the lookup finds 60 records for one number (more than the limit of 50).
+    emu.faults.add({ kind: 'html', status: 200, match: { method: 'POST', table: 'u_phone_call' } });
+    const id = s.platform.sim!.arrive({ from: '+41445550202', queue: 'support' });
+    await waitFor('the lookup error', () => errors.find((e) => e.includes('caller lookup')));
+    await waitFor('the create error', () => errors.find((e) => e.includes('creating the phone-call record')));
+    const lookup = errors.find((e) => e.includes('caller lookup'))!;
+    expect(lookup).toContain(`workitem "${id}"`);
+    expect(lookup).toMatch(/50/);
+    const create = errors.find((e) => e.includes('creating the phone-call record'))!;
+    expect(create).toContain(`workitem "${id}"`);
+    expect(create.toLowerCase()).toContain('html');
+    expect(create).not.toContain('admin:admin');
+    // The call goes on: answer and end it; the interaction is logged; nothing was created twice.
+    await a.api.answer(id);
+    await waitFor('active', () => a.session.state.workitems[id]?.state === 'Active');
+    expect(a.session.state.workitems[id]!.activity).toBeUndefined();
+    expect(emu.table('u_phone_call').length).toBeLessThanOrEqual(1);
+    expect(create).toMatch(/dead letter|retried/);
+  });
 });
