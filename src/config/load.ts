@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ErrorCode, SwitchboardError } from '../core/errors.js';
 import { jsonErrorOffset } from './json-position.js';
 import { checkConfig, validateConfig, type CheckResult, type Config, type ValidateOptions } from './schema.js';
+import { serviceNowSettings, type ServiceNowOptions } from '../sinks/servicenow/settings.js';
 
 /** Line and column (1-based) of a character offset. */
 function lineCol(text: string, offset: number): string {
@@ -55,7 +56,7 @@ function readText(path: string): string {
 export function loadConfigFile(path: string, options: ValidateOptions = {}): Config {
   const value = parseConfigText(readText(path), path);
   try {
-    return validateConfig(value, options);
+    return validateConfig(value, { servicenowProblems, ...options });
   } catch (err) {
     if (err instanceof SwitchboardError) throw new SwitchboardError(err.code, `${path}: ${err.message}`, { cause: err });
     throw err;
@@ -78,5 +79,16 @@ export function checkConfigFile(path: string, options: ValidateOptions = {}): Ch
   } catch (err) {
     return { ok: false, errors: [err instanceof Error ? err.message : String(err)] };
   }
-  return checkConfig(value, options);
+  return checkConfig(value, { servicenowProblems, ...options });
+}
+
+/** The ServiceNow adapter's own checks of a `servicenow` block, one problem per entry. */
+export function servicenowProblems(value: object): string[] {
+  try {
+    serviceNowSettings(value as ServiceNowOptions, 'servicenow');
+    return [];
+  } catch (err) {
+    // one message listing every problem, each with its key path, "; "-separated
+    return (err instanceof Error ? err.message : String(err)).split('; ');
+  }
 }

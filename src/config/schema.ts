@@ -17,7 +17,7 @@
 import { ErrorCode, SwitchboardError } from '../core/errors.js';
 import { Flavor } from '../core/model.js';
 import { c4cSettingsProblems, resolveC4cSettings, type C4cSettings } from '../sinks/c4c/settings.js';
-import { serviceNowSettings, type ServiceNowOptions } from '../sinks/servicenow/settings.js';
+import type { ServiceNowOptions } from '../sinks/servicenow/settings.js';
 
 export interface AgentConfig {
   id?: string;
@@ -44,6 +44,12 @@ export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres
 export interface ValidateOptions {
   /** The source needs `agent.id` (a Finesse source does; the simulator's demo does not). */
   requireAgentId?: boolean;
+  /**
+   * The problems of a `servicenow` block, each with its key path. The Node loader
+   * (config/load) passes the ServiceNow adapter's own checks; this module stays browser-safe
+   * and light, so without it only the block's shape is checked.
+   */
+  servicenowProblems?: (value: object) => string[];
 }
 
 export type CheckResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -126,14 +132,7 @@ export function configProblems(value: unknown, options: ValidateOptions = {}): s
   }
   if (v.servicenow !== undefined) {
     if (typeof v.servicenow !== 'object' || v.servicenow === null || Array.isArray(v.servicenow)) problems.push(`servicenow: must be an object {"instanceUrl", "auth", ...} (got ${typeName(v.servicenow)})`);
-    else {
-      try {
-        serviceNowSettings(v.servicenow as ServiceNowOptions, 'servicenow');
-      } catch (err) {
-        // one message listing every problem, each with its key path ("; "-separated)
-        problems.push(...(err instanceof Error ? err.message : String(err)).split('; '));
-      }
-    }
+    else if (options.servicenowProblems !== undefined) problems.push(...options.servicenowProblems(v.servicenow));
   }
   return problems;
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSwitchboardError } from '../../src/core/index.js';
 import { checkConfig, configProblems, storeLocation, validateConfig } from '../../src/config/schema.js';
+import { servicenowProblems } from '../../src/config/load.js';
 
 /** SPEC.md's example, verbatim. */
 const SPEC_EXAMPLE = {
@@ -99,7 +100,7 @@ describe('every problem names its key path', () => {
     const sn = { instanceUrl: 'https://dev1234.service-now.com', auth: { type: 'basic', username: 'svc', password: 'pw' } };
     const ok = checkConfig({ servicenow: sn });
     expect(ok.ok && ok.config.servicenow).toEqual(sn);
-    const problems = configProblems({ servicenow: { instanceUrl: 'ftp://x', auth: { type: 'magic' } } });
+    const problems = configProblems({ servicenow: { instanceUrl: 'ftp://x', auth: { type: 'magic' } } }, { servicenowProblems });
     expect(problems.length).toBeGreaterThanOrEqual(2);
     expect(problems.some((p) => p.startsWith('servicenow.instanceUrl'))).toBe(true);
     expect(problems.some((p) => p.startsWith('servicenow.auth'))).toBe(true);

@@ -134,6 +134,8 @@ describe('the demo: CRM page + gadget + server, end to end', () => {
     await gadget().waitForSelector(`${card(id)}[data-state=Active]`, { timeout: 15_000 });
     await expect.poll(async () => (await activities(page))[ref], POLL).toEqual(['NOTIFY', 'ACCEPT']);
     expect(await field(page, ref, 'Custom_1')).toBe('INV-77');
+    // The caller is in the demo's CRM directory: looked up, and the phone-call record made.
+    await expect.poll(() => gadget().locator(`${card(id)} [data-testid=crm]`).textContent(), POLL).toMatch(/^Caller: Hans Muster \(Acme AG\) · phone call \S+$/);
 
     // Hold and resume send nothing to C4C (SPEC).
     await click(gadget(), `${card(id)} >> role=button[name="Hold"]`);
@@ -206,6 +208,7 @@ describe('the demo: CRM page + gadget + server, end to end', () => {
     expect(await field(page, dialRef, 'ANI')).toBe('+16503054000');
     expect(await field(page, dialRef, 'EventType')).toBe('Outbound');
     expect(await field(page, dialRef, 'ActivityUUID')).toMatch(/^[0-9A-F]{32}$/);
+    await expect.poll(() => gadget().locator('article.workitem [data-testid=crm]').textContent(), POLL).toContain('Caller: John Doe (Example Inc.)');
     await click(gadget(), 'article.workitem >> role=button[name="End"]');
     await expect.poll(async () => (await activities(page))[dialRef]?.at(-1), POLL).toBe('END');
 

@@ -26,6 +26,12 @@ export function WorkitemCard(props: { store: GadgetStore; wi: ViewWorkitem; now:
           {formatDuration(props.now - start)}
         </span>
       </p>
+      {(wi.associatedParticipant !== undefined || wi.participantLookupResult.length > 1 || wi.activity !== undefined) && (
+        <p class="crm" data-testid="crm">
+          {wi.associatedParticipant !== undefined ? `Caller: ${wi.associatedParticipant.name}` : wi.participantLookupResult.length > 1 ? `${wi.participantLookupResult.length} CRM records match` : 'Caller not in the CRM'}
+          {wi.activity !== undefined && ` · phone call ${wi.activity.id}`}
+        </p>
+      )}
       {c.buttons.length > 0 && (
         <Toolbar label={`Call controls for ${wi.ani || wi.id}`}>
           {c.buttons.map((b) => (
