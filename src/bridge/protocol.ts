@@ -24,7 +24,13 @@ export type ClientMessage =
   | { type: 'hello'; protocol: number; agentId: string }
   /** Carry out a request; the server answers `response` with the same requestId. */
   | { type: 'request'; request: PlatformRequest }
-  | { type: 'ping'; id: string };
+  | { type: 'ping'; id: string }
+  /**
+   * The agent picks which of a workitem's `participantLookupResult` records is the caller
+   * (seed 001: `associatedParticipant` "set when ... the agent picks one"); the server answers
+   * `response` with the same requestId.
+   */
+  | { type: 'crmPick'; requestId: string; workitemId: string; recordId: string };
 
 /** server → gadget */
 export type ServerMessage =
@@ -57,6 +63,9 @@ export function describeClientMessageProblem(m: unknown): string | undefined {
     }
     case 'ping':
       return typeof m.id === 'string' ? undefined : 'ping: "id" must be a string';
+    case 'crmPick':
+      for (const k of ['requestId', 'workitemId', 'recordId'] as const) if (typeof m[k] !== 'string' || m[k] === '') return `crmPick: "${k}" must be a non-empty string`;
+      return undefined;
     default:
       return `unknown message type ${JSON.stringify(m.type)}`;
   }

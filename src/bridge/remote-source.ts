@@ -97,6 +97,21 @@ export class RemoteSource implements Source {
     });
   }
 
+  /**
+   * Tell the server which of a workitem's looked-up CRM records is the caller; resolves when the
+   * server took it (the workitem's `associatedParticipant` follows as an update), rejects with
+   * the server's SwitchboardError otherwise.
+   */
+  pickCaller(workitemId: string, recordId: string, requestId: string = globalThis.crypto.randomUUID()): Promise<void> {
+    if (this.socket === undefined || this.socket.readyState !== OPEN) {
+      return Promise.reject(new SwitchboardError(ErrorCode.NOT_CONNECTED, 'not connected to the server: caller pick not sent', { requestId }));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.send({ type: 'crmPick', requestId, workitemId, recordId });
+    });
+  }
+
   disconnect(): Promise<void> {
     this.emit = undefined;
     this.socket?.close(1000, 'bye');

@@ -49,7 +49,7 @@ export async function boot(win: Window): Promise<Booted> {
   const source = new RemoteSource({ agentId, open: () => new WebSocket(wsUrl) });
   const late: { store?: GadgetStore } = {};
   const agent = createAgent({ source: observeUpdates(source, () => late.store?.refresh()), clock: systemClock });
-  const store = new GadgetStore(agent);
+  const store = new GadgetStore(agent, { pickCaller: (workitemId, recordId) => source.pickCaller(workitemId, recordId) });
   late.store = store;
   if (agentId === '') {
     store.setConnection(Connection.failed, 'No agent: open the gadget with ?agent=<agent id>.');

@@ -89,7 +89,10 @@ export class GadgetStore {
   private readonly reported = new Set<string>();
   private nextId = 1;
 
-  constructor(private readonly agent: AgentLike) {
+  constructor(
+    private readonly agent: AgentLike,
+    private readonly crm: { pickCaller?: (workitemId: string, recordId: string) => Promise<void> } = {},
+  ) {
     this.snapshot = { connection: Connection.connecting, tab: TabRole.pending, channel: undefined, workitems: [], queues: [], notReadyReasons: [], logoutReasons: [], errors: [], announcement: '' };
     agent.session.subscribe((e) => this.onEvent(e));
     agent.api.on('error', (e) => this.error(e.message, e.requestId));
@@ -183,6 +186,18 @@ export class GadgetStore {
 
   setWrapupReason(workitemId: string, label: string): Promise<void> {
     return this.run(() => this.agent.api.setWrapupReason(this.channelOf(workitemId), workitemId, label.trim()));
+  }
+
+  /** Whether the server can take the agent's pick of a caller record. */
+  get canPickCaller(): boolean {
+    return this.crm.pickCaller !== undefined;
+  }
+
+  /** The agent says which of the workitem's looked-up CRM records is the caller. */
+  pickCaller(workitemId: string, recordId: string): Promise<void> {
+    const pick = this.crm.pickCaller;
+    if (pick === undefined) return Promise.resolve(this.error('Picking a caller record is not available here.'));
+    return this.run(() => pick(workitemId, recordId));
   }
 
   wrapupReasons(workitemId: string): WrapupReasonEntry[] {

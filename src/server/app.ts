@@ -254,7 +254,11 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
 
   common(gadget);
   await gadget.register(websocket);
-  registerWs(gadget, platform, log.child({ listener: 'ws' }), { onClients: (d) => clients.inc(d), allowedOrigin: () => gadgetOrigin });
+  registerWs(gadget, platform, log.child({ listener: 'ws' }), {
+    onClients: (d) => clients.inc(d),
+    allowedOrigin: () => gadgetOrigin,
+    ...(records !== undefined ? { crmPick: (agentId: string, workitemId: string, recordId: string) => records.pick(agentId, workitemId, recordId) } : {}),
+  });
   gadget.get('/api/gadget-config', (_req, reply) =>
     reply.send({
       c4cOrigin: crmOrigin,

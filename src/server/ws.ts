@@ -22,6 +22,8 @@ export interface WsHooks {
    * send no Origin (Node tools, tests) are let through.
    */
   allowedOrigin: () => string;
+  /** The agent picked a caller record (CRM records service); throws a SwitchboardError when it cannot. */
+  crmPick?: (agentId: string, workitemId: string, recordId: string) => void;
 }
 
 const OPEN = 1;
@@ -90,6 +92,21 @@ export function registerWs(app: FastifyInstance, platform: Platform, log: Logger
             },
           );
           return;
+        case 'crmPick': {
+          const answer = (err?: unknown): void => {
+            if (err === undefined) send({ type: 'response', requestId: m.requestId, ok: true });
+            else send({ type: 'response', requestId: m.requestId, ok: false, error: toSwitchboardError(err, ErrorCode.PLATFORM_ERROR, m.requestId).withRequestId(m.requestId).toJSON() });
+          };
+          if (agentId === undefined) return answer(new SwitchboardError(ErrorCode.NOT_CONNECTED, 'say hello before crmPick'));
+          if (hooks.crmPick === undefined) return answer(new SwitchboardError(ErrorCode.NOT_SUPPORTED, 'this server has no CRM to pick a caller record in'));
+          try {
+            hooks.crmPick(agentId, m.workitemId, m.recordId);
+            answer();
+          } catch (err) {
+            answer(err);
+          }
+          return;
+        }
         case 'request': {
           const request = m.request;
           if (agentId === undefined) {

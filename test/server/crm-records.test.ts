@@ -33,7 +33,7 @@ async function waitFor<T>(what: string, fn: () => T | undefined | false | Promis
   }
 }
 
-async function start(crm: MemoryDirectory): Promise<{ server: SwitchboardServer; agent: Agent; ch: string; logs: string[] }> {
+async function start(crm: MemoryDirectory | false): Promise<{ server: SwitchboardServer; agent: Agent; source: RemoteSource; ch: string; logs: string[] }> {
   const logs: string[] = [];
   const server = await createServer({
     store: 'sqlite::memory:',
@@ -51,7 +51,7 @@ async function start(crm: MemoryDirectory): Promise<{ server: SwitchboardServer;
   const ch = Object.keys(agent.session.state.channels)[0] ?? '';
   await agent.api.setAgentState(ch, 'Ready');
   await waitFor('Ready', () => agent.session.state.channels[ch]?.state === 'Ready');
-  return { server, agent, ch, logs };
+  return { server, agent, source, ch, logs };
 }
 
 const item = (a: Agent, id: string): Workitem | undefined => a.session.state.workitems[id];
@@ -127,5 +127,32 @@ describe('CRM records in the server (embedded directory)', () => {
     expect(item(agent, id)!.state).toBe('Offered');
     expect(item(agent, id)!.participantLookupResult).toEqual([]);
     expect(crm.phoneCalls()).toHaveLength(1);
+  });
+
+  it('several matches: no associatedParticipant until the agent picks one in the gadget; the pick is associated in the CRM', async () => {
+    const crm = demoDirectory();
+    crm.add({ id: '2000001', name: 'Acme AG reception', recordType: 'account', phones: ['+41 44 555 01 01'] });
+    const { server, agent, source } = await start(crm);
+    const id = server.platform.sim!.arrive({ from: '+41445550101', queue: 'support' });
+    const wi = await waitFor('two matches', () => (item(agent, id)?.participantLookupResult.length === 2 ? item(agent, id) : undefined));
+    expect(wi.associatedParticipant).toBeUndefined();
+    await waitFor('activity', () => item(agent, id)?.activity);
+    expect(crm.phoneCalls()[0]!.associations).toEqual([]);
+
+    // A record that is not among the matches is refused, naming it.
+    await expect(source.pickCaller(id, 'nobody')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('"nobody"') as unknown });
+    await source.pickCaller(id, '2000001');
+    await waitFor('associatedParticipant', () => item(agent, id)?.associatedParticipant);
+    expect(item(agent, id)!.associatedParticipant).toEqual({ id: '2000001', name: 'Acme AG reception', recordType: 'account' });
+    await waitFor('association in the CRM', () => crm.phoneCalls()[0]!.associations.length === 1);
+    expect(crm.phoneCalls()[0]!.associations[0]!.id).toBe('2000001');
+  });
+
+  it('without a CRM the pick is refused as NOT_SUPPORTED, and calls work as before', async () => {
+    const { server, agent, source } = await start(false);
+    const id = server.platform.sim!.arrive({ from: '+41445550101', queue: 'support' });
+    await waitFor('offered', () => item(agent, id));
+    await expect(source.pickCaller(id, 'x')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+    expect(item(agent, id)!.participantLookupResult).toEqual([]);
   });
 });

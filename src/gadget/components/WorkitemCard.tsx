@@ -26,6 +26,28 @@ export function WorkitemCard(props: { store: GadgetStore; wi: ViewWorkitem; now:
           {formatDuration(props.now - start)}
         </span>
       </p>
+      {wi.associatedParticipant === undefined && wi.participantLookupResult.length > 1 && store.canPickCaller && (
+        <label class="field">
+          <span>Which caller?</span>
+          <select
+            aria-label="Pick the caller's CRM record"
+            value=""
+            onChange={(e) => {
+              const id = e.currentTarget.value;
+              if (id !== '') void store.pickCaller(wi.id, id);
+            }}
+          >
+            <option value="" disabled>
+              ({wi.participantLookupResult.length} records match)
+            </option>
+            {wi.participantLookupResult.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name} ({r.recordType})
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {(wi.associatedParticipant !== undefined || wi.participantLookupResult.length > 1 || wi.activity !== undefined) && (
         <p class="crm" data-testid="crm">
           {wi.associatedParticipant !== undefined ? `Caller: ${wi.associatedParticipant.name}` : wi.participantLookupResult.length > 1 ? `${wi.participantLookupResult.length} CRM records match` : 'Caller not in the CRM'}
