@@ -23,6 +23,7 @@ import { createServer, DEFAULT_STORE } from '../server/app.js';
 import type { PlatformOptions } from '../server/sessions.js';
 import { UsageError } from './errors.js';
 import { ServiceNowRecords } from '../sinks/servicenow/adapter.js';
+import { DEMO_CONTACTS } from '../server/demo-directory.js';
 
 export { demoAgents } from '../server/sessions.js';
 
@@ -93,7 +94,9 @@ export async function runStart(o: StartOptions): Promise<number> {
 function platformOptions(o: StartOptions, config: Config, env: NodeJS.ProcessEnv): PlatformOptions {
   if (o.source === 'sim') {
     const flavor = o.flavor ?? config.flavor;
-    return { kind: 'sim', agents: o.agents, humanAgents: Math.min(2, o.agents), rate: o.rate, seed: o.seed, ...(flavor !== undefined ? { flavor } : {}) };
+    // With the demo's own directory (no ServiceNow configured) a third of the callers are its contacts, so lookups find someone.
+    const knownCallers = config.servicenow === undefined ? DEMO_CONTACTS.flatMap((c) => c.phones.map((p) => p.replace(/\s/g, ''))) : undefined;
+    return { kind: 'sim', agents: o.agents, humanAgents: Math.min(2, o.agents), rate: o.rate, seed: o.seed, ...(flavor !== undefined ? { flavor } : {}), ...(knownCallers !== undefined ? { knownCallers } : {}) };
   }
   const need = (name: string): string => {
     const v = env[name];

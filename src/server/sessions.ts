@@ -43,6 +43,8 @@ export interface SimPlatformOptions {
    * 1.5 × agents updates per call event (measured with `switchboard simulate`).
    */
   queueUpdateIntervalMs?: number;
+  /** Numbers the CRM knows: a third of the arrivals come from them (the demo's directory). */
+  knownCallers?: string[];
 }
 
 export interface FinessePlatformOptions {
@@ -308,7 +310,7 @@ export function createPlatform(options: CreatePlatformOptions): Platform {
         { id: 'sales', name: 'Sales' },
         { id: 'support', name: 'Support' },
       ],
-      ...((p.rate ?? 4) > 0 ? { arrivals: { perMinute: p.rate ?? 4, patienceMs: 90_000 } } : {}),
+      ...((p.rate ?? 4) > 0 ? { arrivals: { perMinute: p.rate ?? 4, patienceMs: 90_000, ...(p.knownCallers !== undefined ? { knownCallers: { numbers: p.knownCallers, probability: 1 / 3 } } : {}) } } : {}),
       ...(auto.length > 0 ? { autoAgents: { agents: auto, talkTimeMs: p.talkTimeMs ?? 60_000 } } : {}),
       queueUpdateIntervalMs: p.queueUpdateIntervalMs ?? 1000,
       onEmitError: () => undefined,

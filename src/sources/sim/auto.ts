@@ -39,8 +39,10 @@ export function startArrivals(w: World, o: ArrivalOptions): ArrivalProcess {
   let count = 0;
   let stopped = false;
   const randomCall = (): ArriveOptions => {
+    const known = o.knownCallers;
+    const from = known !== undefined && known.numbers.length > 0 && data.chance(known.probability) ? data.pick(known.numbers) : `+41${data.pick(PREFIXES)}${data.digits(7)}`;
     const call: ArriveOptions = {
-      from: `+41${data.pick(PREFIXES)}${data.digits(7)}`,
+      from,
       queue: data.pick(queues),
       callVariables: { callVariable1: `CUST-${data.digits(6)}`, callVariable2: data.pick(TOPICS) },
     };

@@ -52,6 +52,12 @@ export interface ArrivalOptions {
   maxCalls?: number;
   /** Probability that a call carries ECC variables (`user.lang`, `user.segment`); default 0.5. */
   eccProbability?: number;
+  /**
+   * Callers the CRM knows (the demo's directory): this share of the calls comes from one of
+   * these numbers, the rest from random ones. Absent: every caller is random (and the random
+   * stream is exactly what it was without this option).
+   */
+  knownCallers?: { numbers: string[]; probability: number };
 }
 
 /** Agents that work by themselves: for demos and for load (benchmarks). */
@@ -238,7 +244,11 @@ export function resolveOptions(o: SimContactCenterOptions): ResolvedOptions {
     nonNegative(a.patienceMs, 'arrivals.patienceMs', 0);
     nonNegative(a.maxCalls, 'arrivals.maxCalls', 0);
     probability(a.eccProbability, 'arrivals.eccProbability', 0.5);
-    arrivals = { ...a };
+    if (a.knownCallers !== undefined) {
+      probability(a.knownCallers.probability, 'arrivals.knownCallers.probability', 0);
+      if (!Array.isArray(a.knownCallers.numbers) || a.knownCallers.numbers.some((n) => typeof n !== 'string' || n === '')) bad('arrivals.knownCallers.numbers must be non-empty strings');
+    }
+    arrivals = { ...a, ...(a.knownCallers !== undefined ? { knownCallers: { numbers: [...a.knownCallers.numbers], probability: a.knownCallers.probability } } : {}) };
   }
   let autoAgents: Required<AutoAgentOptions> | undefined;
   if (o.autoAgents !== undefined && o.autoAgents !== false) {

@@ -61,6 +61,20 @@ describe('arrivals', () => {
     expect(added.workitem.ctiData).toMatchObject({ callType: 'ACD_IN', callVariable1: expect.stringMatching(/^CUST-[0-9]{6}$/), 'user.lang': expect.any(String), 'user.segment': expect.any(String) });
   });
 
+  it('knownCallers: that share of the callers comes from the given numbers (the demo directory); bad values are refused', () => {
+    const known = ['+41445550101', '+390255550199'];
+    const all = makeCenter({ seed: 4, arrivals: { perMinute: 60, maxCalls: 40, knownCallers: { numbers: known, probability: 1 } } });
+    all.clock.advance(3_600_000);
+    const froms = all.cc.callIds().map((id) => all.cc.call(id)?.from);
+    expect(froms).toHaveLength(40);
+    expect(froms.every((f) => f !== undefined && known.includes(f))).toBe(true);
+    const none = makeCenter({ seed: 4, arrivals: { perMinute: 60, maxCalls: 40, knownCallers: { numbers: known, probability: 0 } } });
+    none.clock.advance(3_600_000);
+    expect(none.cc.callIds().map((id) => none.cc.call(id)?.from).some((f) => f !== undefined && known.includes(f))).toBe(false);
+    expect(() => makeCenter({ arrivals: { perMinute: 1, knownCallers: { numbers: known, probability: 2 } } })).toThrow(/arrivals.knownCallers.probability/);
+    expect(() => makeCenter({ arrivals: { perMinute: 1, knownCallers: { numbers: [''], probability: 0.5 } } })).toThrow(/arrivals.knownCallers.numbers/);
+  });
+
   it('callers give up after their patience; stopArrivals stops new ones', () => {
     const { clock, cc } = makeCenter({ arrivals: { perMinute: 60, patienceMs: 10_000 } });
     clock.advance(600_000);
