@@ -20,10 +20,10 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ErrorCode, SwitchboardError } from '../core/errors.js';
 import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
-import { isOutboxStore } from '../sinks/log/store.js';
+import { isDirectoryStore, isOutboxStore } from '../sinks/log/store.js';
 import type { CrmRecords } from '../sinks/records/port.js';
 import { CrmRecordsService } from './crm-records.js';
-import { demoDirectory } from './demo-directory.js';
+import { demoDirectory, storeDemoDirectory } from './demo-directory.js';
 import { openStore, redactUrl, type Store } from '../sinks/log/index.js';
 import type { C4cSettings } from '../sinks/c4c/settings.js';
 import { createPlatform, type HubEvents, type Platform, type PlatformOptions } from './sessions.js';
@@ -134,7 +134,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
   };
 
   // CRM records (caller lookup, phone-call records) through the store's durable outbox.
-  const crmRecords = options.crm === false ? undefined : (options.crm ?? (platformOptions.kind === 'sim' ? demoDirectory() : undefined));
+  // The simulator's default: the demo directory in the server's own store (SPEC "CRM records").
+  const simCrm = async () => (isDirectoryStore(rawStore) ? await storeDemoDirectory(rawStore) : demoDirectory());
+  const crmRecords = options.crm === false ? undefined : (options.crm ?? (platformOptions.kind === 'sim' ? await simCrm() : undefined));
   let records: CrmRecordsService | undefined;
   let worker: OutboxWorker | undefined;
   if (crmRecords !== undefined) {

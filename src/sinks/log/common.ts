@@ -2,12 +2,21 @@
  * @module sinks/log/common
  * What both store adapters share, so that they cannot disagree: the checks a record passes
  * before it is written, the query normalization and its errors, the keyset cursor, and the
- * redaction of credentials from database URLs. Internal to `sinks/log`.
+ * redaction of credentials from database URLs, the checks and row mapping of the CRM directory.
+ * Internal to `sinks/log`.
  */
 import { ErrorCode, SwitchboardError } from '../../core/errors.js';
 import { describeRecordProblem } from '../../core/guards.js';
 import type { InteractionRecord } from '../../core/interaction.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type DeadLetter, type OutboxClaim, type OutboxEntry, type OutboxInput, type OutboxMessage, type RecordFilter, type RecordQuery } from './store.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_DIRECTORY_LOOKUP,
+  MAX_PAGE_SIZE,
+  type DirectoryEntryRow,
+  type DirectoryMatch,
+  type StoredPhoneCall,
+  type DeadLetter,
+  type OutboxClaim, type OutboxEntry, type OutboxInput, type OutboxMessage, type RecordFilter, type RecordQuery } from './store.js';
 
 /** The columns a store indexes, taken from a valid record, and the record as JSON text. */
 export interface RecordRow {
@@ -421,4 +430,137 @@ export function checkRetryIds(ids: unknown): string[] | 'all' {
   if (!Array.isArray(ids)) throw invalid('retry: the ids must be an array of outbox ids, or "all"');
   for (const id of ids) if (!isOutboxId(id)) throw invalid(`retry: ${JSON.stringify(id)} is not an outbox id`);
   return ids as string[];
+}
+
+// ---- CRM directory (migration 3) ----
+
+/** A text column value both databases keep unchanged: no NUL (PostgreSQL refuses it), well-formed Unicode. */
+function textProblem(value: unknown, what: string, allowEmpty: boolean): string | undefined {
+  if (typeof value !== 'string') return `${what} must be a string`;
+  if (!allowEmpty && value === '') return `${what} must not be empty`;
+  if (value.includes('\u0000')) return `${what} must not contain NUL characters`;
+  if (LONE_SURROGATE.test(value)) return `${what} must be well-formed Unicode (it has a lone surrogate)`;
+  return undefined;
+}
+
+const E164 = /^\+[1-9][0-9]{1,14}$/;
+
+/** A directory entry as it is written: checked, numbers deduplicated, phones as JSON text. */
+export interface DirectoryRow {
+  id: string;
+  name: string;
+  recordType: string;
+  phones: string;
+  numbers: string[];
+}
+
+/** The rows to write for `entries`, or an INVALID_ARGUMENT SwitchboardError naming the entry and field. */
+export function toDirectoryRows(entries: unknown): DirectoryRow[] {
+  if (!Array.isArray(entries)) throw invalid('directory: the entries must be an array');
+  return entries.map((entry: unknown, i) => {
+    const at = `directory entry [${i}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalid(`${at} must be an object`);
+    const e = entry as Partial<DirectoryEntryRow>;
+    const problem = textProblem(e.id, `${at}: "id"`, false) ?? textProblem(e.name, `${at}: "name"`, true) ?? textProblem(e.recordType, `${at}: "recordType"`, false);
+    if (problem !== undefined) throw invalid(problem);
+    if (!Array.isArray(e.phones)) throw invalid(`${at}: "phones" must be an array of strings`);
+    e.phones.forEach((p: unknown, j) => {
+      const q = textProblem(p, `${at}: "phones[${j}]"`, true);
+      if (q !== undefined) throw invalid(q);
+    });
+    if (!Array.isArray(e.numbers)) throw invalid(`${at}: "numbers" must be an array of E.164 numbers`);
+    e.numbers.forEach((n: unknown, j) => {
+      if (typeof n !== 'string' || !E164.test(n)) throw invalid(`${at}: "numbers[${j}]" must be an E.164 number like +41445550101 (got ${JSON.stringify(n)})`);
+    });
+    return { id: e.id as string, name: e.name as string, recordType: e.recordType as string, phones: JSON.stringify(e.phones), numbers: [...new Set(e.numbers as string[])] };
+  });
+}
+
+/**
+ * The rows of {@link toDirectoryRows}, one per id (the last one written wins) in code point
+ * order of the id: concurrent writers then lock rows in one order and never deadlock.
+ */
+export function toDirectoryRowsById(entries: unknown): DirectoryRow[] {
+  const byId = new Map<string, DirectoryRow>();
+  for (const row of toDirectoryRows(entries)) byId.set(row.id, row);
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** A directory entry id to remove, checked. */
+export function checkDirectoryId(id: unknown): string {
+  const problem = textProblem(id, 'directory: "id"', false);
+  if (problem !== undefined) throw invalid(problem);
+  return id as string;
+}
+
+/** A lookup's numbers and limit, checked: E.164 numbers (deduplicated) and 0 to {@link MAX_DIRECTORY_LOOKUP}. */
+export function checkDirectoryLookup(numbers: unknown, limit: unknown): { numbers: string[]; limit: number } {
+  if (!Array.isArray(numbers)) throw invalid('directory lookup: the numbers must be an array of E.164 numbers');
+  numbers.forEach((n: unknown, i) => {
+    if (typeof n !== 'string' || !E164.test(n)) throw invalid(`directory lookup: "numbers[${i}]" must be an E.164 number like +41445550101 (got ${JSON.stringify(n)})`);
+  });
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > MAX_DIRECTORY_LOOKUP) {
+    throw invalid(`directory lookup: "limit" must be an integer from 0 to ${MAX_DIRECTORY_LOOKUP} (got ${JSON.stringify(limit)})`);
+  }
+  return { numbers: [...new Set(numbers as string[])], limit };
+}
+
+/** A phone call's key and id, checked (the records port checks the key's finer rules). */
+export function checkPhoneCallKey(callKey: unknown, what = 'phone call: "callKey"'): string {
+  const problem = textProblem(callKey, what, false);
+  if (problem !== undefined) throw invalid(problem);
+  return callKey as string;
+}
+
+/** A phone call's fields as JSON text: an object of strings, or INVALID_ARGUMENT naming the field. */
+export function phoneCallFieldsJson(fields: unknown): string {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw invalid('phone call: "fields" must be an object of strings');
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value !== 'string') throw invalid(`phone call: "fields[${JSON.stringify(key)}]" must be a string (got ${value === null ? 'null' : typeof value})`);
+  }
+  return JSON.stringify(fields);
+}
+
+/** `fields` merged into the stored JSON text: later values win, first keys keep their place. */
+export function mergeFieldsJson(stored: string, fields: string): string {
+  return JSON.stringify({ ...(JSON.parse(stored) as Record<string, string>), ...(JSON.parse(fields) as Record<string, string>) });
+}
+
+/** A record to associate, checked and copied to its three fields. */
+export function checkDirectoryMatch(record: unknown): DirectoryMatch {
+  if (typeof record !== 'object' || record === null) throw invalid('association: the record must be an object { id, name, recordType }');
+  const r = record as Partial<DirectoryMatch>;
+  const problem = textProblem(r.id, 'association: "id"', false) ?? textProblem(r.name, 'association: "name"', true) ?? textProblem(r.recordType, 'association: "recordType"', false);
+  if (problem !== undefined) throw invalid(problem);
+  return { id: r.id as string, name: r.name as string, recordType: r.recordType as string };
+}
+
+/** `record` added to the stored associations unless there (same id and type); undefined when it was. */
+export function addAssociationJson(stored: string, record: DirectoryMatch): string | undefined {
+  const list = JSON.parse(stored) as DirectoryMatch[];
+  if (list.some((r) => r.id === record.id && r.recordType === record.recordType)) return undefined;
+  return JSON.stringify([...list, record]);
+}
+
+/** A phone-call row as either adapter reads it. */
+export interface PhoneCallRead {
+  call_key: string;
+  id: string;
+  fields: string;
+  associations: string;
+  writes: string | number;
+  created_ms: string | number;
+  updated_ms: string | number;
+}
+
+export function toStoredPhoneCall(row: PhoneCallRead): StoredPhoneCall {
+  return {
+    callKey: row.call_key,
+    id: row.id,
+    fields: JSON.parse(row.fields) as Record<string, string>,
+    associations: JSON.parse(row.associations) as DirectoryMatch[],
+    writes: Number(row.writes),
+    createdMs: Number(row.created_ms),
+    updatedMs: Number(row.updated_ms),
+  };
 }

@@ -17,6 +17,12 @@
  * by side and never lease the same message; a message's `seq` is taken under a per-call
  * advisory lock, so concurrent writers of one call commit their messages in `seq` order.
  *
+ * The CRM directory (migration 3, docs/store.md "CRM directory") is in the same schema:
+ * `crm_directory`, `crm_directory_phone` (E.164 numbers, the lookup's index) and
+ * `crm_phone_call`. A phone call is created with `INSERT ... ON CONFLICT (call_key) DO NOTHING`
+ * (racing creates from any process make one row) and changed under `SELECT ... FOR UPDATE`, so
+ * concurrent writers of one call lose no field.
+ *
  * No message this module produces contains the URL's password.
  */
 import pg from 'pg';
@@ -32,8 +38,18 @@ import {
   closedError,
   fromJson,
   isOutboxId,
+  addAssociationJson,
+  checkDirectoryId,
+  checkDirectoryLookup,
+  checkDirectoryMatch,
+  checkPhoneCallKey,
   leaseExpiredText,
   listLimit,
+  mergeFieldsJson,
+  phoneCallFieldsJson,
+  toDirectoryRowsById,
+  toStoredPhoneCall,
+  type PhoneCallRead,
   normalizeFilter,
   normalizeQuery,
   pageCursor,
@@ -54,6 +70,11 @@ import {
 import type {
   DeadLetter,
   DeadLetterQuery,
+  DirectoryEntryRow,
+  DirectoryLookup,
+  DirectoryMatch,
+  DirectoryStore,
+  StoredPhoneCall,
   OutboxClaim,
   OutboxCounts,
   OutboxEnqueued,
@@ -124,9 +145,40 @@ const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'crm_directory',
+    // The primary key of crm_directory_phone (number first) is the index a lookup uses.
+    sql: `
+      CREATE TABLE {s}.crm_directory (
+        id text COLLATE "C" NOT NULL PRIMARY KEY,
+        name text NOT NULL,
+        record_type text NOT NULL,
+        phones json NOT NULL
+      );
+      CREATE TABLE {s}.crm_directory_phone (
+        number text COLLATE "C" NOT NULL,
+        entry_id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (number, entry_id)
+      );
+      CREATE INDEX crm_directory_phone_entry ON {s}.crm_directory_phone (entry_id);
+      CREATE TABLE {s}.crm_phone_call (
+        call_key text COLLATE "C" NOT NULL PRIMARY KEY,
+        id text COLLATE "C" NOT NULL UNIQUE,
+        fields json NOT NULL,
+        associations json NOT NULL,
+        writes integer NOT NULL DEFAULT 1,
+        created_ms bigint NOT NULL,
+        updated_ms bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 const OUTBOX_COLUMNS = 'id::text AS id, call_key, seq, kind, payload::text AS payload, attempts, created_ms::text AS created_ms';
+
+/** A phone-call row with its JSON and bigint columns as text (read back exactly as written). */
+const PHONE_CALL_COLUMNS = 'call_key, id, fields::text AS fields, associations::text AS associations, writes, created_ms::text AS created_ms, updated_ms::text AS updated_ms';
 
 /** The schema version this code writes; a database at a newer version is refused. */
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
@@ -168,11 +220,14 @@ function isConnectionError(err: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Connection terminated due to connection timeout|Client was closed/i.test(err.message);
 }
 
-export class PostgresStore implements OutboxStore {
+export class PostgresStore implements OutboxStore, DirectoryStore {
   private pool: pg.Pool | undefined;
   private readonly table: string;
   private readonly outbox: string;
   private readonly dead: string;
+  private readonly directory: string;
+  private readonly directoryPhone: string;
+  private readonly phoneCalls: string;
   private clock: Clock = systemClock;
 
   private constructor(
@@ -187,6 +242,9 @@ export class PostgresStore implements OutboxStore {
     this.table = `${quoteIdent(schema)}.interaction_records`;
     this.outbox = `${quoteIdent(schema)}.outbox`;
     this.dead = `${quoteIdent(schema)}.outbox_dead`;
+    this.directory = `${quoteIdent(schema)}.crm_directory`;
+    this.directoryPhone = `${quoteIdent(schema)}.crm_directory_phone`;
+    this.phoneCalls = `${quoteIdent(schema)}.crm_phone_call`;
   }
 
   /**
@@ -402,6 +460,104 @@ export class PostgresStore implements OutboxStore {
     );
     const r = result.rows[0];
     return { pending: Number(r?.pending ?? 0), leased: Number(r?.leased ?? 0), delivered: Number(r?.delivered ?? 0), dead: Number(r?.dead ?? 0) };
+  }
+
+  async upsertDirectoryEntries(entries: readonly DirectoryEntryRow[]): Promise<number> {
+    const rows = toDirectoryRowsById(entries);
+    if (rows.length === 0) return this.checkOpen(0);
+    // Rows in id order: two writers of overlapping entries lock them in one order.
+    return this.transaction('upsert directory entries', async (client) => {
+      for (const r of rows) {
+        await client.query(
+          `INSERT INTO ${this.directory} (id, name, record_type, phones) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, record_type = excluded.record_type, phones = excluded.phones`,
+          [r.id, r.name, r.recordType, r.phones],
+        );
+        await client.query(`DELETE FROM ${this.directoryPhone} WHERE entry_id = $1`, [r.id]);
+        if (r.numbers.length > 0) {
+          await client.query(`INSERT INTO ${this.directoryPhone} (number, entry_id) SELECT n, $2 FROM unnest($1::text[]) AS n ON CONFLICT DO NOTHING`, [r.numbers, r.id]);
+        }
+      }
+      return rows.length;
+    });
+  }
+
+  async removeDirectoryEntry(id: string): Promise<boolean> {
+    const key = checkDirectoryId(id);
+    return this.transaction('remove directory entry', async (client) => {
+      await client.query(`DELETE FROM ${this.directoryPhone} WHERE entry_id = $1`, [key]);
+      return (await client.query(`DELETE FROM ${this.directory} WHERE id = $1`, [key])).rowCount === 1;
+    });
+  }
+
+  async lookupDirectory(numbers: readonly string[], limit: number): Promise<DirectoryLookup> {
+    const q = checkDirectoryLookup(numbers, limit);
+    // count(*) OVER () is taken before LIMIT: the total of every match, in the same read.
+    const result = await this.query<{ id: string; name: string; record_type: string; total: string }>(
+      'directory lookup',
+      `SELECT d.id, d.name, d.record_type, count(*) OVER ()::text AS total FROM ${this.directory} d
+       WHERE d.id IN (SELECT p.entry_id FROM ${this.directoryPhone} p WHERE p.number = ANY($1::text[]))
+       ORDER BY d.id LIMIT $2`,
+      [q.numbers, q.limit + 1],
+    );
+    return { entries: result.rows.map((r) => ({ id: r.id, name: r.name, recordType: r.record_type })), total: Number(result.rows[0]?.total ?? 0) };
+  }
+
+  async phoneCall(callKey: string): Promise<StoredPhoneCall | undefined> {
+    const key = checkPhoneCallKey(callKey);
+    const result = await this.query<PhoneCallRead>('phone call', `SELECT ${PHONE_CALL_COLUMNS} FROM ${this.phoneCalls} WHERE call_key = $1`, [key]);
+    const row = result.rows[0];
+    return row === undefined ? undefined : toStoredPhoneCall(row);
+  }
+
+  async insertPhoneCallIfAbsent(callKey: string, id: string, fields: Readonly<Record<string, string>>): Promise<StoredPhoneCall> {
+    const key = checkPhoneCallKey(callKey);
+    const newId = checkPhoneCallKey(id, 'phone call: "id"');
+    const json = phoneCallFieldsJson(fields);
+    const now = this.clock.now();
+    // ON CONFLICT waits for a racing insert of the key to commit, then does nothing; the read
+    // after it (a new statement, a new snapshot) sees the row that insert made.
+    const inserted = await this.query<PhoneCallRead>(
+      'insert phone call',
+      `INSERT INTO ${this.phoneCalls} (call_key, id, fields, associations, writes, created_ms, updated_ms) VALUES ($1, $2, $3, '[]', 1, $4, $4)
+       ON CONFLICT (call_key) DO NOTHING RETURNING ${PHONE_CALL_COLUMNS}`,
+      [key, newId, json, now],
+    );
+    const row = inserted.rows[0] ?? (await this.query<PhoneCallRead>('insert phone call', `SELECT ${PHONE_CALL_COLUMNS} FROM ${this.phoneCalls} WHERE call_key = $1`, [key])).rows[0];
+    if (row === undefined) throw new SwitchboardError(ErrorCode.INTERNAL, `postgres store: insert phone call failed: no row for call ${JSON.stringify(key)} after the insert`);
+    return toStoredPhoneCall(row);
+  }
+
+  async updatePhoneCall(callKey: string, fields: Readonly<Record<string, string>>): Promise<StoredPhoneCall | undefined> {
+    const key = checkPhoneCallKey(callKey);
+    const json = phoneCallFieldsJson(fields);
+    return this.changeCall('update phone call', key, (row) => ({ fields: mergeFieldsJson(row.fields, json) }));
+  }
+
+  async addAssociation(callKey: string, record: DirectoryMatch): Promise<StoredPhoneCall | undefined> {
+    const key = checkPhoneCallKey(callKey);
+    const match = checkDirectoryMatch(record);
+    return this.changeCall('add association', key, (row) => {
+      const associations = addAssociationJson(row.associations, match);
+      return associations === undefined ? undefined : { associations };
+    });
+  }
+
+  /** Read-modify-write of a call's row under its row lock; undefined when the call has no row. */
+  private async changeCall(what: string, key: string, change: (row: PhoneCallRead) => { fields?: string; associations?: string } | undefined): Promise<StoredPhoneCall | undefined> {
+    const now = this.clock.now();
+    return this.transaction(what, async (client) => {
+      const row = (await client.query<PhoneCallRead>(`SELECT ${PHONE_CALL_COLUMNS} FROM ${this.phoneCalls} WHERE call_key = $1 FOR UPDATE`, [key])).rows[0];
+      if (row === undefined) return undefined;
+      const next = change(row);
+      if (next === undefined) return toStoredPhoneCall(row);
+      const updated = await client.query<PhoneCallRead>(
+        `UPDATE ${this.phoneCalls} SET fields = $1, associations = $2, writes = writes + 1, updated_ms = $3 WHERE call_key = $4 RETURNING ${PHONE_CALL_COLUMNS}`,
+        [next.fields ?? row.fields, next.associations ?? row.associations, now, key],
+      );
+      const out = updated.rows[0];
+      return out === undefined ? undefined : toStoredPhoneCall(out);
+    });
   }
 
   /**

@@ -13,6 +13,12 @@
  * Every outbox write is one `BEGIN IMMEDIATE` transaction, so a claim holds the file's write
  * lock while it picks and leases messages: two connections (or processes) on one file never
  * lease the same message. Times are integer ms from the injected clock.
+ *
+ * The CRM directory (migration 3, docs/store.md "CRM directory") lives there too:
+ * `crm_directory` (entries, numbers as written), `crm_directory_phone` (their E.164 numbers, the
+ * lookup's index) and `crm_phone_call` (one phone-call record per call key). Its writes are
+ * `BEGIN IMMEDIATE` transactions as well, so a read-modify-write of a call never loses a field
+ * to another connection, and the call key's primary key makes a create happen once.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -30,8 +36,18 @@ import {
   closedError,
   fromJson,
   isOutboxId,
+  addAssociationJson,
+  checkDirectoryId,
+  checkDirectoryLookup,
+  checkDirectoryMatch,
+  checkPhoneCallKey,
   leaseExpiredText,
   listLimit,
+  mergeFieldsJson,
+  phoneCallFieldsJson,
+  toDirectoryRowsById,
+  toStoredPhoneCall,
+  type PhoneCallRead,
   normalizeFilter,
   normalizeQuery,
   pageCursor,
@@ -50,6 +66,11 @@ import {
 import type {
   DeadLetter,
   DeadLetterQuery,
+  DirectoryEntryRow,
+  DirectoryLookup,
+  DirectoryMatch,
+  DirectoryStore,
+  StoredPhoneCall,
   OutboxClaim,
   OutboxCounts,
   OutboxEnqueued,
@@ -120,6 +141,34 @@ const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'crm_directory',
+    // The primary key of crm_directory_phone (number first) is the index a lookup uses.
+    sql: `
+      CREATE TABLE crm_directory (
+        id TEXT NOT NULL PRIMARY KEY,
+        name TEXT NOT NULL,
+        record_type TEXT NOT NULL,
+        phones TEXT NOT NULL
+      );
+      CREATE TABLE crm_directory_phone (
+        number TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        PRIMARY KEY (number, entry_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX crm_directory_phone_entry ON crm_directory_phone (entry_id);
+      CREATE TABLE crm_phone_call (
+        call_key TEXT NOT NULL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        fields TEXT NOT NULL,
+        associations TEXT NOT NULL,
+        writes INTEGER NOT NULL DEFAULT 1,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 const OUTBOX_COLUMNS = 'id, call_key, seq, kind, payload, attempts, created_ms';
@@ -172,7 +221,7 @@ function driverError(err: unknown, what: string): SwitchboardError {
  * const store = SqliteStore.open('./data/switchboard.db');
  * await store.save(record);
  */
-export class SqliteStore implements OutboxStore {
+export class SqliteStore implements OutboxStore, DirectoryStore {
   private db: Database.Database | undefined;
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -401,6 +450,123 @@ export class SqliteStore implements OutboxStore {
       );
       const now = this.clock.now();
       return this.read('outbox counts', () => stmt.get(now) as OutboxCounts);
+    });
+  }
+
+  upsertDirectoryEntries(entries: readonly DirectoryEntryRow[]): Promise<number> {
+    return attempt(() => {
+      const rows = toDirectoryRowsById(entries);
+      const upsert = this.statement(
+        'dir.upsert',
+        'INSERT INTO crm_directory (id, name, record_type, phones) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, record_type = excluded.record_type, phones = excluded.phones',
+      );
+      const clear = this.statement('dir.clear', 'DELETE FROM crm_directory_phone WHERE entry_id = ?');
+      const add = this.statement('dir.number', 'INSERT OR IGNORE INTO crm_directory_phone (number, entry_id) VALUES (?, ?)');
+      return this.write('upsert directory entries', () => {
+        for (const r of rows) {
+          upsert.run(r.id, r.name, r.recordType, r.phones);
+          clear.run(r.id);
+          for (const n of r.numbers) add.run(n, r.id);
+        }
+        return rows.length;
+      });
+    });
+  }
+
+  removeDirectoryEntry(id: string): Promise<boolean> {
+    return attempt(() => {
+      const key = checkDirectoryId(id);
+      const numbers = this.statement('dir.clear', 'DELETE FROM crm_directory_phone WHERE entry_id = ?');
+      const entry = this.statement('dir.remove', 'DELETE FROM crm_directory WHERE id = ?');
+      return this.write('remove directory entry', () => {
+        numbers.run(key);
+        return entry.run(key).changes === 1;
+      });
+    });
+  }
+
+  lookupDirectory(numbers: readonly string[], limit: number): Promise<DirectoryLookup> {
+    return attempt(() => {
+      const q = checkDirectoryLookup(numbers, limit);
+      // count(*) OVER () is taken before LIMIT: the total of every match, in the same read.
+      const stmt = this.statement(
+        'dir.lookup',
+        `SELECT d.id, d.name, d.record_type, count(*) OVER () AS total FROM crm_directory d
+         WHERE d.id IN (SELECT p.entry_id FROM crm_directory_phone p WHERE p.number IN (SELECT value FROM json_each(?)))
+         ORDER BY d.id LIMIT ?`,
+      );
+      return this.read('directory lookup', () => {
+        const rows = stmt.all(JSON.stringify(q.numbers), q.limit + 1) as { id: string; name: string; record_type: string; total: number }[];
+        return { entries: rows.map((r) => ({ id: r.id, name: r.name, recordType: r.record_type })), total: rows[0]?.total ?? 0 };
+      });
+    });
+  }
+
+  phoneCall(callKey: string): Promise<StoredPhoneCall | undefined> {
+    return attempt(() => {
+      const key = checkPhoneCallKey(callKey);
+      const stmt = this.statement('call.get', 'SELECT * FROM crm_phone_call WHERE call_key = ?');
+      return this.read('phone call', () => {
+        const row = stmt.get(key) as PhoneCallRead | undefined;
+        return row === undefined ? undefined : toStoredPhoneCall(row);
+      });
+    });
+  }
+
+  insertPhoneCallIfAbsent(callKey: string, id: string, fields: Readonly<Record<string, string>>): Promise<StoredPhoneCall> {
+    return attempt(() => {
+      const key = checkPhoneCallKey(callKey);
+      const newId = checkPhoneCallKey(id, 'phone call: "id"');
+      const json = phoneCallFieldsJson(fields);
+      const insert = this.statement(
+        'call.insert',
+        "INSERT INTO crm_phone_call (call_key, id, fields, associations, writes, created_ms, updated_ms) VALUES (?, ?, ?, '[]', 1, ?, ?) ON CONFLICT (call_key) DO NOTHING",
+      );
+      const get = this.statement('call.get', 'SELECT * FROM crm_phone_call WHERE call_key = ?');
+      const now = this.clock.now();
+      return this.write('insert phone call', () => {
+        insert.run(key, newId, json, now, now);
+        return toStoredPhoneCall(get.get(key) as PhoneCallRead);
+      });
+    });
+  }
+
+  updatePhoneCall(callKey: string, fields: Readonly<Record<string, string>>): Promise<StoredPhoneCall | undefined> {
+    return attempt(() => {
+      const key = checkPhoneCallKey(callKey);
+      const json = phoneCallFieldsJson(fields);
+      return this.changeCall('update phone call', key, (row) => ({ fields: mergeFieldsJson(row.fields, json) }));
+    });
+  }
+
+  addAssociation(callKey: string, record: DirectoryMatch): Promise<StoredPhoneCall | undefined> {
+    return attempt(() => {
+      const key = checkPhoneCallKey(callKey);
+      const match = checkDirectoryMatch(record);
+      return this.changeCall('add association', key, (row) => {
+        const associations = addAssociationJson(row.associations, match);
+        return associations === undefined ? undefined : { associations };
+      });
+    });
+  }
+
+  /**
+   * Read-modify-write of a call's row in one write transaction: `change` says what to write
+   * (undefined: nothing, the row as it is comes back). Undefined when the call has no row.
+   */
+  private changeCall(what: string, key: string, change: (row: PhoneCallRead) => { fields?: string; associations?: string } | undefined): StoredPhoneCall | undefined {
+    const get = this.statement('call.get', 'SELECT * FROM crm_phone_call WHERE call_key = ?');
+    const update = this.statement(
+      'call.update',
+      'UPDATE crm_phone_call SET fields = ?, associations = ?, writes = writes + 1, updated_ms = ? WHERE call_key = ? RETURNING *',
+    );
+    const now = this.clock.now();
+    return this.write(what, () => {
+      const row = get.get(key) as PhoneCallRead | undefined;
+      if (row === undefined) return undefined;
+      const next = change(row);
+      if (next === undefined) return toStoredPhoneCall(row);
+      return toStoredPhoneCall(update.get(next.fields ?? row.fields, next.associations ?? row.associations, now, key) as PhoneCallRead);
     });
   }
 

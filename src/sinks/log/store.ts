@@ -25,6 +25,12 @@
  * which both adapters implement: `save(record, { outbox })` writes the record and its messages
  * atomically, `enqueue` writes messages on their own, and the worker in `src/outbox` claims,
  * delivers and settles them. See docs/outbox.md.
+ *
+ * The CRM directory (SPEC "CRM records": the simulator and the demo use an embedded directory
+ * in the store) is the {@link DirectoryStore} port, also implemented by both adapters from
+ * schema version 3: directory entries looked up by E.164 number, and the phone-call records the
+ * hub writes, one per call key. `sinks/records/store-directory` puts the records port on it.
+ * See docs/store.md "CRM directory".
  */
 import type { InteractionRecord } from '../../core/interaction.js';
 
@@ -258,4 +264,104 @@ export interface OutboxStore extends Store {
 export function isOutboxStore(store: Store): store is OutboxStore {
   const s = store as Partial<OutboxStore>;
   return typeof s.enqueue === 'function' && typeof s.claimOutbox === 'function' && typeof s.completeOutbox === 'function';
+}
+
+/**
+ * An entry of the CRM directory as the store keeps it: a person or account, its phone numbers
+ * as written (shown back as they are) and the same numbers in E.164 (what a lookup matches).
+ * The store does not parse numbers: the caller (sinks/records/store-directory) normalizes them,
+ * so that the store stays free of phone-number rules.
+ */
+export interface DirectoryEntryRow {
+  /** The record's id (unique in the directory). Non-empty, no NUL, well-formed Unicode. */
+  id: string;
+  name: string;
+  /** The record type it comes back with (`customer_contact`, `sys_user`, ...). */
+  recordType: string;
+  /** The numbers as written, kept for display. */
+  phones: readonly string[];
+  /** The numbers in E.164 that find this entry (duplicates are dropped). */
+  numbers: readonly string[];
+}
+
+/** A directory entry a lookup found. */
+export interface DirectoryMatch {
+  id: string;
+  name: string;
+  recordType: string;
+}
+
+/** What `lookupDirectory` found. */
+export interface DirectoryLookup {
+  /** The matching entries, ordered by id (code point order), at most `limit + 1` of them. */
+  entries: DirectoryMatch[];
+  /** How many entries match in all (may exceed `entries.length`). */
+  total: number;
+}
+
+/** A phone-call record the store keeps for a call. Times are ms since the epoch. */
+export interface StoredPhoneCall {
+  /** The call's correlation id: one record per key. */
+  callKey: string;
+  /** The record's id (unique in the store). */
+  id: string;
+  /** Its fields, keys in the order they were first written. */
+  fields: Record<string, string>;
+  /** Records linked with it, in the order they were linked, each once (by id and record type). */
+  associations: DirectoryMatch[];
+  /** How many writes made it (the insert counts 1; a repeated association does not count). */
+  writes: number;
+  createdMs: number;
+  updatedMs: number;
+}
+
+/**
+ * The CRM directory kept in the store (SPEC "CRM records": the simulator and the demo use an
+ * embedded directory in the store): looked-up records and the phone-call records the hub
+ * writes, in the same database as the interaction log and the outbox, so that they survive a
+ * restart. `sinks/records/store-directory` puts the records port on top of it.
+ *
+ * Rules every adapter keeps:
+ * - `upsertDirectoryEntries` writes all its entries or none; an entry written again replaces
+ *   the earlier one (name, type, numbers).
+ * - `insertPhoneCallIfAbsent` is atomic on the call key: of two racing inserts for one key, from
+ *   any connection or process, exactly one row results, and both get that row back.
+ * - `updatePhoneCall` and `addAssociation` are read-modify-write in one transaction: concurrent
+ *   writers of one call lose no field. They return undefined when the call has no row.
+ * - Bad arguments reject with INVALID_ARGUMENT naming the field; nothing is written then.
+ *
+ * @example
+ * if (isDirectoryStore(store)) {
+ *   await store.upsertDirectoryEntries([{ id: 'c1', name: 'Ada', recordType: 'customer_contact', phones: ['044 555 01 01'], numbers: ['+41445550101'] }]);
+ *   const { entries } = await store.lookupDirectory(['+41445550101'], 50); // [{ id: 'c1', name: 'Ada', ... }]
+ *   const call = await store.insertPhoneCallIfAbsent('152018C217', 'phonecall-1', { ani: '+41445550101' });
+ * }
+ */
+export interface DirectoryStore extends Store {
+  /** Add or replace entries (by id), atomically. Resolves to how many were written. */
+  upsertDirectoryEntries(entries: readonly DirectoryEntryRow[]): Promise<number>;
+  /** Remove an entry and its numbers; false when there was none. */
+  removeDirectoryEntry(id: string): Promise<boolean>;
+  /** The entries holding any of these E.164 numbers, at most `limit + 1` (0 ≤ limit ≤ 10000), with the total. */
+  lookupDirectory(numbers: readonly string[], limit: number): Promise<DirectoryLookup>;
+  /** The phone-call record of a call, or undefined. */
+  phoneCall(callKey: string): Promise<StoredPhoneCall | undefined>;
+  /**
+   * The call's record: inserted with `id` and `fields` when the call has none, otherwise the
+   * one there, untouched (its id differs from `id` then). Atomic on `callKey`.
+   */
+  insertPhoneCallIfAbsent(callKey: string, id: string, fields: Readonly<Record<string, string>>): Promise<StoredPhoneCall>;
+  /** Merge `fields` into the call's record (later values win); undefined when the call has none. */
+  updatePhoneCall(callKey: string, fields: Readonly<Record<string, string>>): Promise<StoredPhoneCall | undefined>;
+  /** Link `record` with the call's record unless it already is (same id and type); undefined when the call has none. */
+  addAssociation(callKey: string, record: DirectoryMatch): Promise<StoredPhoneCall | undefined>;
+}
+
+/** Most entries a directory lookup may ask for. */
+export const MAX_DIRECTORY_LOOKUP = 10_000;
+
+/** True when `store` keeps a CRM directory (both built-in adapters do, from schema version 3). */
+export function isDirectoryStore(store: Store): store is DirectoryStore {
+  const s = store as Partial<DirectoryStore>;
+  return typeof s.upsertDirectoryEntries === 'function' && typeof s.lookupDirectory === 'function' && typeof s.insertPhoneCallIfAbsent === 'function';
 }

@@ -2,7 +2,8 @@
  * @module switchboard/records
  * The CRM records port (caller lookup, phone-call records, associations; seed 001's
  * `participantLookupResult`, `associatedParticipant`, `activity`, `associations`), phone number
- * normalization, the error the outbox reads, and an in-memory directory. Browser-safe.
+ * normalization, the error the outbox reads, an in-memory directory and the directory kept in
+ * the store (store-directory.ts, which imports only types from the store). Browser-safe.
  * See docs/servicenow.md for the first real adapter.
  */
 export * from './errors.js';
@@ -10,3 +11,4 @@ export * from './phone.js';
 export * from './port.js';
 export * from './fields.js';
 export * from './memory.js';
+export * from './store-directory.js';

@@ -117,11 +117,12 @@ describe('PostgresStore', () => {
     const store = await open(schema);
     await store.save(minimalRecord('s-1'));
     await store.close();
-    expect(POSTGRES_SCHEMA_VERSION).toBe(2);
+    expect(POSTGRES_SCHEMA_VERSION).toBe(3);
     await admin(async (c) => {
       expect((await c.query(`SELECT version, name FROM "${schema}".switchboard_migrations`)).rows).toEqual([
         { version: 1, name: 'interaction_records' },
         { version: 2, name: 'outbox' },
+        { version: 3, name: 'crm_directory' },
       ]);
       const columns = await c.query<{ column_name: string; data_type: string; collation_name: string | null }>(
         'SELECT column_name, data_type, collation_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
@@ -163,7 +164,7 @@ describe('PostgresStore', () => {
     expect(results.filter((r) => r === 'inserted')).toHaveLength(1);
     for (const s of stores) await s.close();
     await admin(async (c) => {
-      expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".switchboard_migrations`)).rows).toEqual([{ n: 2 }]);
+      expect((await c.query(`SELECT count(*)::int AS n FROM "${schema}".switchboard_migrations`)).rows).toEqual([{ n: 3 }]);
     });
   });
 
@@ -173,7 +174,7 @@ describe('PostgresStore', () => {
     await admin((c) => c.query(`INSERT INTO "${schema}".switchboard_migrations (version, name) VALUES (99, 'from the future')`));
     const err = await caught(open(schema));
     expect(err.code).toBe(ErrorCode.INVALID_STATE);
-    expect(err.message).toMatch(new RegExp(`schema version 99 \\(schema ${schema}\\) is newer than this Switchboard's \\(2\\)`));
+    expect(err.message).toMatch(new RegExp(`schema version 99 \\(schema ${schema}\\) is newer than this Switchboard's \\(3\\)`));
   });
 
   it('keeps schemas apart', async () => {

@@ -63,8 +63,9 @@ describe('SqliteStore', () => {
       expect(db.prepare('SELECT version, name FROM switchboard_migrations').all()).toEqual([
         { version: 1, name: 'interaction_records' },
         { version: 2, name: 'outbox' },
+        { version: 3, name: 'crm_directory' },
       ]);
-      expect(SQLITE_SCHEMA_VERSION).toBe(2);
+      expect(SQLITE_SCHEMA_VERSION).toBe(3);
       const columns = (db.prepare("SELECT name, type, pk FROM pragma_table_info('interaction_records')").all() as { name: string; type: string; pk: number }[]).map((c) => `${c.name} ${c.type}${c.pk ? ' pk' : ''}`);
       expect(columns).toEqual(['id TEXT pk', 'agent_id TEXT', 'source TEXT', 'start_ms INTEGER', 'end_ms INTEGER', 'record TEXT']);
       const row = db.prepare('SELECT id, agent_id, start_ms, end_ms, record FROM interaction_records').get() as Record<string, unknown>;
@@ -106,7 +107,7 @@ describe('SqliteStore', () => {
       caught = err;
     }
     expect(caught).toMatchObject({ name: 'SwitchboardError', code: ErrorCode.INVALID_STATE });
-    expect((caught as Error).message).toMatch(/schema version 99 is newer than this Switchboard's \(2\)/);
+    expect((caught as Error).message).toMatch(/schema version 99 is newer than this Switchboard's \(3\)/);
     const check = new Database(path, { readonly: true });
     expect(check.prepare('SELECT max(version) AS v FROM switchboard_migrations').get()).toEqual({ v: 99 });
     check.close();
