@@ -96,12 +96,12 @@ describe('PostgresStore outbox', () => {
     const first = await PostgresStore.open({ url: url(), schema });
     await first.save(minimalRecord('old-1'));
     await first.close();
-    await admin((c) => c.query(`DROP TABLE "${schema}".outbox, "${schema}".outbox_dead; DELETE FROM "${schema}".switchboard_migrations WHERE version = 2`));
+    await admin((c) => c.query(`DROP TABLE "${schema}".outbox, "${schema}".outbox_dead, "${schema}".crm_phone_call, "${schema}".crm_directory_phone, "${schema}".crm_directory; DELETE FROM "${schema}".switchboard_migrations WHERE version >= 2`));
     const store = await openStore(`${url()}?schema=${schema}`);
     expect(await store.get('old-1')).toStrictEqual(minimalRecord('old-1'));
     expect(await store.enqueue([{ callKey: 'old-1', kind: 'k', payload: [1] }])).toHaveLength(1);
     await store.close();
-    expect((await admin((c) => c.query(`SELECT version FROM "${schema}".switchboard_migrations ORDER BY version`))).rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect((await admin((c) => c.query(`SELECT version FROM "${schema}".switchboard_migrations ORDER BY version`))).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
   it('three processes delivering one outbox side by side: every message delivered exactly once, in order per call', async () => {

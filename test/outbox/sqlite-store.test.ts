@@ -60,16 +60,16 @@ describe('SqliteStore outbox', () => {
     const old = await openStore(`sqlite:${path}`);
     await old.save(minimalRecord('old-1'));
     await old.close();
-    // Take the file back to schema version 1, as an earlier Switchboard left it.
+    // Take the file back to schema version 1, as an earlier Switchboard left it (no outbox, no CRM directory).
     const db = new Database(path);
-    db.exec('DROP TABLE outbox; DROP TABLE outbox_dead; DELETE FROM switchboard_migrations WHERE version = 2');
+    db.exec('DROP TABLE outbox; DROP TABLE outbox_dead; DROP TABLE crm_phone_call; DROP TABLE crm_directory_phone; DROP TABLE crm_directory; DELETE FROM switchboard_migrations WHERE version >= 2');
     db.close();
     const store = await openStore(`sqlite:${path}`);
     expect(await store.get('old-1')).toStrictEqual(minimalRecord('old-1'));
     expect(await store.enqueue([{ callKey: 'old-1', kind: 'k', payload: null }])).toHaveLength(1);
     await store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare('SELECT version FROM switchboard_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(check.prepare('SELECT version FROM switchboard_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     // The claim is served by the partial index on due messages.
     const plan = (check.prepare('EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE delivered_ms IS NULL AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT 5').all(1) as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(plan).toContain('outbox_due');
