@@ -1,7 +1,8 @@
 /**
  * @module sinks/records/memory
- * An in-memory CRM directory behind the records port: for tests, the simulator and the demo
- * (the store can persist its entries; this adapter only keeps them). Numbers are normalized
+ * An in-memory CRM directory behind the records port, for tests and for a server whose store
+ * keeps no directory (the demo uses ./store-directory.ts, the same semantics in the store's
+ * tables, so its entries and phone calls survive a restart). Numbers are normalized
  * when an entry is added and when looked up, so `044 555 01 01` finds `+41 44 555 01 01`. Phone
  * calls are keyed by the call's correlation id exactly like the ServiceNow adapter, so contract
  * tests hold for both.
