@@ -114,6 +114,14 @@ export class OutboxWorker {
   private poll: TimerHandle | undefined;
   private readonly inFlight = new Set<Promise<void>>();
 
+  /**
+   * No claims before this instant (clock ms): set by a failure that said when to come back
+   * (`retryAfterMs`: a 429's Retry-After, a 503's). A CRM's rate limit is the client's, not one
+   * message's: claiming more messages inside the window would only spend their attempts on
+   * requests the CRM (or the adapter, counting its window) refuses, and dead-letter them.
+   */
+  private pausedUntil = 0;
+
   constructor(options: OutboxWorkerOptions) {
     this.store = options.store;
     this.deliver = options.deliver;
@@ -169,7 +177,7 @@ export class OutboxWorker {
    */
   async runOnce(): Promise<number> {
     const free = this.concurrency - this.inFlight.size;
-    if (free <= 0) return 0;
+    if (free <= 0 || this.clock.now() < this.pausedUntil) return 0;
     const claimed = await this.claim(free);
     await Promise.all(claimed.map((m) => this.launch(m)));
     return claimed.length;
@@ -192,6 +200,7 @@ export class OutboxWorker {
         this.again = false;
         const free = this.concurrency - this.inFlight.size;
         if (free <= 0) break; // a delivery that ends wakes the pump
+        if (this.clock.now() < this.pausedUntil) break; // the poll comes back when the pause ends
         let claimed: OutboxMessage[];
         try {
           claimed = await this.claim(free);
@@ -211,10 +220,14 @@ export class OutboxWorker {
   private schedulePoll(): void {
     if (!this.running) return;
     if (this.poll !== undefined) this.clock.clearTimeout(this.poll);
-    this.poll = this.clock.setTimeout(() => {
-      this.poll = undefined;
-      this.wake();
-    }, this.pollIntervalMs);
+    const pause = this.pausedUntil - this.clock.now();
+    this.poll = this.clock.setTimeout(
+      () => {
+        this.poll = undefined;
+        this.wake();
+      },
+      pause > 0 ? pause : this.pollIntervalMs,
+    );
   }
 
   private async claim(limit: number): Promise<OutboxMessage[]> {
@@ -262,6 +275,7 @@ export class OutboxWorker {
       else this.report(new SwitchboardError(ErrorCode.INVALID_STATE, `message #${message.id}: lease lost before it could be dead-lettered`), 'dead-lettering');
       return;
     }
+    if (failure.retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + failure.retryAfterMs);
     const delayMs = retryDelay(message.attempts, failure.retryAfterMs, this.random, this.backoff);
     if (await this.store.failOutbox(message.id, this.owner, { error: failure.message, nextAttemptAt: now + delayMs })) {
       const info: { error: string; delayMs: number; retryAfterMs?: number } = { error: failure.message, delayMs };

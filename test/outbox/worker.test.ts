@@ -135,6 +135,32 @@ describe('OutboxWorker', () => {
     expect(delays).toEqual(delays.map((_, i) => Math.floor(again() * backoffCeiling(i + 1, { baseMs: 1000, maxMs: 60_000 }))));
   });
 
+  it('a Retry-After pauses every claim, not just the failed message: the other calls keep their attempts (a rate limit is the client\'s)', async () => {
+    const { store, worker, clock, setBehaviour, delivered } = setup({ concurrency: 1 });
+    await store.enqueue([
+      { callKey: 'a', kind: 'x', payload: null },
+      { callKey: 'b', kind: 'x', payload: null },
+      { callKey: 'c', kind: 'x', payload: null },
+    ]);
+    let limited = true;
+    setBehaviour((m) => {
+      if (limited && m.callKey === 'a') throw Object.assign(new Error('429 Too Many Requests'), { retryable: true, retryAfterMs: 10_000 });
+    });
+    expect(await worker.runOnce()).toBe(1); // a: 429
+    limited = false;
+    // Inside the window nothing is claimed, so b and c spend no attempt.
+    clock.set(OUTBOX_T0 + 9_999);
+    expect(await worker.runOnce()).toBe(0);
+    expect((await store.listOutbox()).map((r) => [r.callKey, r.attempts])).toEqual([
+      ['a', 1],
+      ['b', 0],
+      ['c', 0],
+    ]);
+    clock.set(OUTBOX_T0 + 10_000);
+    await worker.drain();
+    expect(delivered.map((m) => m.callKey).sort()).toEqual(['b', 'c']);
+  });
+
   it('honours Retry-After: the next attempt no earlier than asked, jittered upward only', async () => {
     const { store, worker, clock, events, setBehaviour } = setup({ random: () => 0.999 });
     await store.enqueue([{ callKey: 'k', kind: 'x', payload: null }]);
