@@ -76,7 +76,7 @@ export function defaultFaults(calls: number): FaultRule[] {
   const t = (n: number) => Math.max(1, Math.round(n * scale));
   const table = TABLE;
   const requests = 5 * calls;
-  const limited = Array.from({ length: t(4) }, (_, i) => Math.max(1, Math.round(((i + 0.5) / t(4)) * requests * 0.9)));
+  const limited = Array.from({ length: t(12) }, (_, i) => Math.max(1, Math.round(((i + 0.5) / t(12)) * requests * 0.9)));
   return [
     { kind: 'rateLimit', retryAfterSeconds: 0.3, match: { table }, nth: limited },
     { kind: 'serverError', status: 500, match: { table }, rate: 0.01, times: t(400) },
