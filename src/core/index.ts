@@ -16,3 +16,4 @@ export * from './session.js';
 export * from './workitem.js';
 export * from './interaction.js';
 export * from './trace-order.js';
+export { seededRandom } from './random.js';

@@ -8,6 +8,7 @@
  */
 import { ErrorCode, isSwitchboardError } from '../core/errors.js';
 import { storedErrorText } from '../sinks/log/common.js';
+import { seededRandom } from '../core/random.js';
 
 /** What a failed delivery means for the message. */
 export interface DeliveryFailure {
@@ -105,20 +106,7 @@ export function retryDelay(attempt: number, retryAfterMs: number | undefined, ra
 }
 
 /**
- * A seeded random source in [0, 1) (mulberry32): the same seed, the same sequence. For tests
- * and reproducible benchmarks.
- *
- * @example
- * const random = seededRandom(42);
- * new OutboxWorker({ store, deliver, clock, random });
+ * A seeded random source in [0, 1) (core/random, mulberry32): the same seed, the same
+ * sequence. For tests and reproducible benchmarks: `new OutboxWorker({ ..., random: seededRandom(42) })`.
  */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };

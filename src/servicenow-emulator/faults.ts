@@ -8,6 +8,7 @@
  * survive), an HTML page, garbage, a record without sys_id. The same seed and the same request
  * sequence give the same faults. Rules are plain JSON so that the admin endpoint takes them too.
  */
+import { seededRandom } from '../core/random.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -73,17 +74,8 @@ export interface FaultDecision {
   ruleIds: string[];
 }
 
-/** mulberry32: small, fast, good enough to pick faults reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the faults are drawn from (core/random, mulberry32). */
+export { seededRandom };
 
 /** Every problem of a rule given as JSON (for the admin endpoint); empty when valid. */
 export function faultRuleProblems(value: unknown): string[] {
