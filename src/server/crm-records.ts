@@ -27,7 +27,7 @@ import type { DomainEvent } from '../core/events.js';
 import type { PlatformErrorUpdate, WorkitemInfoUpdate } from '../core/updates.js';
 import { callReference } from '../sinks/c4c/reference.js';
 import type { OutboxInput, OutboxMessage } from '../sinks/log/store.js';
-import { phoneCallFields } from '../sinks/records/fields.js';
+import { interactionPhoneCallFields, phoneCallFields } from '../sinks/records/fields.js';
 import type { CrmRecords, LookupOptions } from '../sinks/records/port.js';
 
 /** The kinds of outbox message this module writes and delivers. */
@@ -118,17 +118,7 @@ export class CrmRecordsService {
     const callKey = this.keys.get(k) ?? callReference({ id: record.id, ctiData: record.data }, Date.parse(record.startTime));
     this.keys.delete(k);
     this.queued.delete(k);
-    const fields: Record<string, string> = { ...Object.fromEntries(Object.entries(record.data).filter((e): e is [string, string] => typeof e[1] === 'string')) };
-    fields.ani = record.ani;
-    fields.agentId = record.agentId;
-    fields.direction = record.direction;
-    fields.classification = record.classification;
-    fields.state = record.finalState;
-    fields.workitemId = record.id;
-    if (record.establishedTime !== undefined) fields.established = record.establishedTime;
-    fields.termination = record.endTime;
-    fields.durationSeconds = String(record.durationSeconds);
-    if (record.disposition !== undefined) fields.wrapUpReason = record.disposition;
+    const fields = interactionPhoneCallFields(record);
     const payload: UpdatePayload = { agentId: record.agentId, workitemId: record.id, fields };
     return [{ callKey, kind: CrmWrite.update, payload }];
   }

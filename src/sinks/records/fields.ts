@@ -5,6 +5,7 @@
  * workitem's own fields of seed 001 (`ani`, `direction`, ...), the call's times, and every CTI key
  * of seed 000 (`callVariable1..10`, `user.<ECC name>`, `wrapUpReason`, ...).
  */
+import type { InteractionRecord } from '../../core/interaction.js';
 import type { Workitem } from '../../core/model.js';
 import { CTI_KEYS, isCtiKey } from '../c4c/mapping.js';
 
@@ -12,15 +13,18 @@ import { CTI_KEYS, isCtiKey } from '../c4c/mapping.js';
 export const WORKITEM_KEYS = ['ani', 'agentId', 'direction', 'classification', 'channelType', 'state', 'workitemId', 'channelId', 'connectedAt', 'participant'] as const;
 export type WorkitemKey = (typeof WORKITEM_KEYS)[number];
 
-const WORKITEM: ReadonlySet<string> = new Set(WORKITEM_KEYS);
+/** What only the finished interaction knows (its record, core/interaction), for the final update. */
+export const INTERACTION_KEYS = ['durationSeconds'] as const;
 
-/** True for a key a phone-call mapping may name: a workitem key or a CTI key of seed 000. */
+const WORKITEM: ReadonlySet<string> = new Set([...WORKITEM_KEYS, ...INTERACTION_KEYS]);
+
+/** True for a key a phone-call mapping may name: a workitem key, an interaction key or a CTI key of seed 000. */
 export function isPhoneCallKey(key: string): boolean {
   return WORKITEM.has(key) || isCtiKey(key);
 }
 
 /** Every fixed key (for error messages); `user.<ECC name>` is matched by pattern. */
-export const PHONE_CALL_KEYS: readonly string[] = [...WORKITEM_KEYS, ...CTI_KEYS];
+export const PHONE_CALL_KEYS: readonly string[] = [...WORKITEM_KEYS, ...INTERACTION_KEYS, ...CTI_KEYS];
 
 /** Call times that are not on the workitem (ISO 8601). */
 export interface PhoneCallTimes {
@@ -55,5 +59,29 @@ export function phoneCallFields(
   if (wi.associatedParticipant !== undefined) out.participant = wi.associatedParticipant.id;
   if (times.established !== undefined) out.established = times.established;
   if (times.termination !== undefined) out.termination = times.termination;
+  return out;
+}
+
+/**
+ * The neutral fields of a finished interaction, for the phone-call record's final update: the
+ * call data as it ended, the final state, the times and the duration; `wrapUpReason` is the
+ * record's disposition.
+ *
+ * @example
+ * await crm.updatePhoneCall(reference, interactionPhoneCallFields(record));
+ */
+export function interactionPhoneCallFields(record: InteractionRecord): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record.data)) if (typeof value === 'string') out[key] = value;
+  out.ani = record.ani;
+  out.agentId = record.agentId;
+  out.direction = record.direction;
+  out.classification = record.classification;
+  out.state = record.finalState;
+  out.workitemId = record.id;
+  if (record.establishedTime !== undefined) out.established = record.establishedTime;
+  out.termination = record.endTime;
+  out.durationSeconds = String(record.durationSeconds);
+  if (record.disposition !== undefined) out.wrapUpReason = record.disposition;
   return out;
 }
