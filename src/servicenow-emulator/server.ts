@@ -273,7 +273,9 @@ export async function startServiceNowEmulator(options: ServiceNowEmulatorOptions
           if (err instanceof QueryError) return { status: 400, body: errorBody('Invalid query', err.message) };
           throw err;
         }
-        const all = runQuery(tables.rows(table), q);
+        // One AND group with a plain `field=value`: start from that field's index, not the table.
+        const eq = q.groups.length === 1 ? q.groups[0]?.find((alts) => alts.length === 1 && alts[0]?.op === '=')?.[0] : undefined;
+        const all = runQuery(eq !== undefined ? tables.rowsWhere(table, eq.field, eq.value) : tables.rows(table), q);
         const limit = Math.max(0, Number.parseInt(params.get('sysparm_limit') ?? '10000', 10) || 0);
         const offset = Math.max(0, Number.parseInt(params.get('sysparm_offset') ?? '0', 10) || 0);
         const page = all.slice(offset, offset + limit);

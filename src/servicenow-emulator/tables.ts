@@ -37,6 +37,12 @@ function asText(value: unknown): string {
 
 export class Tables {
   private readonly tables = new Map<string, Map<string, Row>>();
+  /**
+   * Equality indexes, made on first use per table and field and kept up to date by every write:
+   * `lower-cased value → sys_ids`. A lookup by correlation id (the adapter's idempotency check)
+   * then costs a set lookup instead of a scan of the whole table.
+   */
+  private readonly indexes = new Map<string, Map<string, Map<string, Set<string>>>>();
   private readonly journal: string | undefined;
   private readonly now: () => number;
 
@@ -90,6 +96,49 @@ export class Tables {
     return [...(this.tables.get(table)?.values() ?? [])];
   }
 
+  /**
+   * The rows whose `field` equals `value` (ignoring case, as the query's `=` does), in table
+   * order, through the field's index.
+   */
+  rowsWhere(table: string, field: string, value: string): Row[] {
+    const t = this.tables.get(table);
+    if (t === undefined) return [];
+    let byField = this.indexes.get(table);
+    if (byField === undefined) this.indexes.set(table, (byField = new Map<string, Map<string, Set<string>>>()));
+    let index = byField.get(field);
+    if (index === undefined) {
+      index = new Map<string, Set<string>>();
+      for (const row of t.values()) addTo(index, row[field] ?? '', row.sys_id ?? '');
+      byField.set(field, index);
+    }
+    const ids = index.get((value ?? '').toLowerCase());
+    if (ids === undefined || ids.size === 0) return [];
+    if (ids.size * 8 < t.size) {
+      // few matches: put them in table order without walking the table
+      const order = new Map<string, number>();
+      let i = 0;
+      for (const id of t.keys()) {
+        if (ids.has(id)) order.set(id, i);
+        if (order.size === ids.size) break;
+        i++;
+      }
+      return [...ids].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)).map((id) => t.get(id)).filter((r): r is Row => r !== undefined);
+    }
+    return [...t.values()].filter((r) => ids.has(r.sys_id ?? ''));
+  }
+
+  private indexRemove(table: string, row: Row): void {
+    const byField = this.indexes.get(table);
+    if (byField === undefined) return;
+    for (const [field, index] of byField) index.get((row[field] ?? '').toLowerCase())?.delete(row.sys_id ?? '');
+  }
+
+  private indexAdd(table: string, row: Row): void {
+    const byField = this.indexes.get(table);
+    if (byField === undefined) return;
+    for (const [field, index] of byField) addTo(index, row[field] ?? '', row.sys_id ?? '');
+  }
+
   get(table: string, sysId: string): Row | undefined {
     return this.tables.get(table)?.get(sysId);
   }
@@ -103,6 +152,7 @@ export class Tables {
     for (const [k, v] of Object.entries(fields)) if (!SYSTEM.has(k)) row[k] = asText(v);
     Object.assign(row, { sys_id: given ?? newSysId(), sys_created_on: at, sys_created_by: user, sys_updated_on: at, sys_updated_by: user, sys_mod_count: '0' });
     t.set(row.sys_id ?? '', row);
+    this.indexAdd(table, row);
     this.write({ op: 'put', table, row });
     return row;
   }
@@ -111,17 +161,28 @@ export class Tables {
   update(table: string, sysId: string, fields: Readonly<Record<string, unknown>>, user = 'admin'): Row | undefined {
     const row = this.tables.get(table)?.get(sysId);
     if (row === undefined) return undefined;
+    this.indexRemove(table, row);
     for (const [k, v] of Object.entries(fields)) if (!SYSTEM.has(k)) row[k] = asText(v);
     row.sys_updated_on = glideDateTime(this.now());
     row.sys_updated_by = user;
     row.sys_mod_count = String(Number(row.sys_mod_count ?? '0') + 1);
+    this.indexAdd(table, row);
     this.write({ op: 'put', table, row });
     return row;
   }
 
   delete(table: string, sysId: string): boolean {
+    const row = this.tables.get(table)?.get(sysId);
+    if (row !== undefined) this.indexRemove(table, row);
     const done = this.tables.get(table)?.delete(sysId) ?? false;
     if (done) this.write({ op: 'del', table, sys_id: sysId });
     return done;
   }
+}
+
+function addTo(index: Map<string, Set<string>>, value: string, id: string): void {
+  const key = value.toLowerCase();
+  let ids = index.get(key);
+  if (ids === undefined) index.set(key, (ids = new Set()));
+  ids.add(id);
 }
