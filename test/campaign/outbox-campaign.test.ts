@@ -8,9 +8,9 @@
  *
  * The campaign itself is outbox-campaign.ts (fixtures and shapes documented there); the longer
  * variant is `npm run bench` (bench/outbox-campaign.ts). CAMPAIGN_CALLS overrides the number of
- * calls for a quick local run. The figures are printed to the console. Duration: 70-100 s on
- * a quiet 2-core machine (the emulator scans its table on every lookup by correlation id and
- * shares this process with the simulator; two processes share one SQLite file).
+ * calls for a quick local run. The figures are printed to the console. Duration: about 50 s on
+ * a 2-core machine (the emulator shares this process with the simulator; two processes share
+ * one SQLite file).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
