@@ -18,11 +18,10 @@ import websocket from '@fastify/websocket';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { systemClock, type Clock } from '../core/clock.js';
-import { ErrorCode, SwitchboardError } from '../core/errors.js';
-import { OutboxWorker, type OutboxWorkerOptions } from '../outbox/worker.js';
-import { isDirectoryStore, isOutboxStore } from '../sinks/log/store.js';
+import type { OutboxWorkerOptions } from '../outbox/worker.js';
+import { isDirectoryStore } from '../sinks/log/store.js';
 import type { CrmRecords } from '../sinks/records/port.js';
-import { CrmRecordsService } from './crm-records.js';
+import { wireCrmRecords, type CrmWiring } from './crm-wiring.js';
 import { demoDirectory, storeDemoDirectory } from './demo-directory.js';
 import { openStore, redactUrl, type Store } from '../sinks/log/index.js';
 import type { C4cSettings } from '../sinks/c4c/settings.js';
@@ -137,50 +136,10 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchb
   // The simulator's default: the demo directory in the server's own store (SPEC "CRM records").
   const simCrm = async () => (isDirectoryStore(rawStore) ? await storeDemoDirectory(rawStore) : demoDirectory());
   const crmRecords = options.crm === false ? undefined : (options.crm ?? (platformOptions.kind === 'sim' ? await simCrm() : undefined));
-  let records: CrmRecordsService | undefined;
-  let worker: OutboxWorker | undefined;
-  if (crmRecords !== undefined) {
-    if (!isOutboxStore(rawStore)) throw new SwitchboardError(ErrorCode.NOT_SUPPORTED, `the store ${redactUrl(storeUrl)} keeps no outbox: CRM records need one (use sqlite: or postgres://, or crm: false)`);
-    const outbox = rawStore;
-    const crmErrors = new Counter({ name: 'switchboard_crm_errors_total', help: 'Failed CRM lookups and outbox writes', registers: [registry] });
-    const delivered = new Counter({ name: 'switchboard_outbox_delivered_total', help: 'CRM writes delivered from the outbox', labelNames: ['kind'], registers: [registry] });
-    const retried = new Counter({ name: 'switchboard_outbox_retried_total', help: 'CRM write attempts that failed and will be retried', labelNames: ['kind'], registers: [registry] });
-    const dead = new Counter({ name: 'switchboard_outbox_dead_total', help: 'CRM writes moved to the dead letters', labelNames: ['kind'], registers: [registry] });
-    const deliverySeconds = new Histogram({ name: 'switchboard_outbox_delivery_seconds', help: 'From outbox write to delivery', buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120], registers: [registry] });
-    const service = new CrmRecordsService({
-      crm: crmRecords,
-      enqueue: (m) => outbox.enqueue(m),
-      clock,
-      onError(agentId, e) {
-        crmErrors.inc();
-        log.warn({ agentId, code: e.code, err: e.message }, 'crm records');
-      },
-    });
-    records = service;
-    worker = new OutboxWorker({
-      store: outbox,
-      deliver: (m) => service.deliver(m),
-      clock,
-      ...(options.outbox ?? {}),
-      metrics: {
-        delivered: (m, i) => {
-          delivered.inc({ kind: m.kind });
-          deliverySeconds.observe(i.latencyMs / 1000);
-        },
-        retried: (m, i) => {
-          retried.inc({ kind: m.kind });
-          service.deliveryFailed(m, i.error, false);
-          log.info({ id: m.id, callKey: m.callKey, kind: m.kind, err: i.error, delayMs: i.delayMs }, 'crm write will be retried');
-        },
-        dead: (m, i) => {
-          dead.inc({ kind: m.kind });
-          service.deliveryFailed(m, i.error, true);
-          log.warn({ id: m.id, callKey: m.callKey, kind: m.kind, err: i.error, reason: i.reason }, 'crm write moved to the dead letters');
-        },
-      },
-      onError: (e) => log.warn({ code: e.code, err: e.message }, 'outbox store'),
-    });
-  }
+  // openStore gives an OutboxStore (both adapters keep the outbox in the log's own database).
+  const crmWiring: CrmWiring | undefined = crmRecords === undefined ? undefined : wireCrmRecords({ crm: crmRecords, store: rawStore, clock, registry, log, ...(options.outbox !== undefined ? { outbox: options.outbox } : {}) });
+  const records = crmWiring?.service;
+  const worker = crmWiring?.worker;
 
   const platform = createPlatform({
     platform: platformOptions,
