@@ -10,6 +10,7 @@ import {
   ChannelType,
   Classification,
   Direction,
+  Flavor,
   WorkitemState,
 } from './model.js';
 import { ErrorCode } from './errors.js';
@@ -142,6 +143,7 @@ export function describeUpdateProblem(u: unknown): string | undefined {
           return `${where}: every channel needs a string "id" and a channel "type"`;
         }
       }
+      if (u.flavor !== undefined && u.flavor !== Flavor.UCCE && u.flavor !== Flavor.UCCX) return `${where}: "flavor" must be "UCCE" or "UCCX" (got ${JSON.stringify(u.flavor)})`;
       return undefined;
     }
     case 'agentState':

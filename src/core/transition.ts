@@ -180,7 +180,7 @@ function applySession(state: SessionState, u: SessionUpdate, now: number): Trans
       };
     }
   }
-  return [{ ...state, agent: { ...u.agent }, channels, reasonCodes: u.reasonCodes ?? state.reasonCodes, source: u.source ?? state.source }, []];
+  return [{ ...state, agent: { ...u.agent }, channels, reasonCodes: u.reasonCodes ?? state.reasonCodes, source: u.source ?? state.source, flavor: u.flavor ?? state.flavor }, []];
 }
 
 function applyAgentState(state: SessionState, u: AgentStateUpdate, now: number): TransitionResult {

@@ -22,6 +22,7 @@ import type {
   WorkitemState,
   ActivityRecord,
   CrmRecord,
+  Flavor,
 } from './model.js';
 import type { ErrorCode } from './errors.js';
 import type { InteractionRecord } from './interaction.js';
@@ -40,6 +41,12 @@ export interface SessionUpdate extends UpdateBase {
   agent: AgentInfo;
   channels: { id: string; type: ChannelType }[];
   reasonCodes?: Partial<Record<ReasonType, ReasonCode[]>>;
+  /**
+   * The platform's flavour when the source learns it (Finesse: SystemInfo's deploymentType), so
+   * that every session fed by the source — the server's and each gadget's over the bridge —
+   * applies the right rules (seed 001's UCCE/UCCX differences) without being told separately.
+   */
+  flavor?: Flavor;
 }
 
 export interface AgentStateUpdate extends UpdateBase {

@@ -14,6 +14,8 @@ import {
   type DomainEvent,
 } from '../../src/core/index.js';
 import { T0, VOICE_A, added, sessionUpdate } from './fixtures.js';
+import { describeUpdateProblem } from '../../src/core/guards.js';
+import type { PlatformUpdate } from '../../src/core/updates.js';
 
 function newSession(options: { flavor?: Flavor; onListenerFailure?: (error: unknown, event: DomainEvent) => void } = {}) {
   const clock = new SimulatedClock(T0);
@@ -192,5 +194,20 @@ describe('AgentSession', () => {
       expect(failures.map((e) => e.type)).toEqual(['error', 'error']);
       expect(r.seen.some((e) => e.type === 'workitemCreate')).toBe(true);
     });
+  });
+});
+
+describe('the flavour a source says in its session update', () => {
+  it('sets the session\'s flavour (and so its rules); absent, the session keeps the one it has', () => {
+    const session = new AgentSession({ clock: new SimulatedClock(T0) });
+    expect(session.flavor).toBe(Flavor.UCCE);
+    session.apply({ ...sessionUpdate(), flavor: Flavor.UCCX } as PlatformUpdate);
+    expect(session.flavor).toBe(Flavor.UCCX);
+    session.apply(sessionUpdate());
+    expect(session.flavor).toBe(Flavor.UCCX);
+  });
+
+  it('a flavour that is neither UCCE nor UCCX is refused, named', () => {
+    expect(describeUpdateProblem({ ...sessionUpdate(), flavor: 'UCCZ' })).toBe('session update: "flavor" must be "UCCE" or "UCCX" (got "UCCZ")');
   });
 });

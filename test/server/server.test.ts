@@ -154,6 +154,13 @@ describe('switchboard server', () => {
     expect(q.queues.map((x) => x.id)).toEqual(['sales', 'support']);
   });
 
+  it('the gadget\'s session takes the platform\'s flavour from the session update (UCCX here), not its own default', async () => {
+    const { server } = await start({ platform: { kind: 'sim', agents: 2, humanAgents: 2, rate: 0, flavor: 'UCCX' } });
+    const a = await gadget(server);
+    expect(a.session.flavor).toBe('UCCX');
+    expect(server.platform.hubs()[0]!.session.flavor).toBe('UCCX');
+  });
+
   it('a RemoteSource gadget goes Ready, answers a call, hangs up: one log row', async () => {
     const { server } = await start();
     const a = await gadget(server);

@@ -218,6 +218,7 @@ export class FinesseReducer {
       source: FINESSE_SOURCE_KIND,
       agent: { agentId: user.loginId || this.agentId, extension: this.extension, firstName: user.firstName, lastName: user.lastName, loginName: user.loginName, teamId: user.teamId },
       channels: [{ id: this.channelId, type: ChannelType.Voice }],
+      flavor: this.flavor,
     };
     if (Object.keys(lists).length > 0) update.reasonCodes = lists;
     return update;

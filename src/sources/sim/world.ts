@@ -213,6 +213,7 @@ export class World {
       {
         type: 'session',
         source: 'sim',
+        flavor: this.flavor,
         at,
         agent: {
           agentId: agent.id,
