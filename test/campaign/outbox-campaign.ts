@@ -37,6 +37,7 @@ import { startServiceNowEmulator, type FaultRule } from '../../src/servicenow-em
 import { openStore, type OutboxEntry, type OutboxInput, type OutboxStore, type DeadLetter } from '../../src/sinks/log/index.js';
 import { phoneCallFields } from '../../src/sinks/records/fields.js';
 import { MemoryDirectory } from '../../src/sinks/records/memory.js';
+import { DEFAULT_SERVICENOW_MAPPING } from '../../src/sinks/servicenow/mapping.js';
 import type { DelivererConfig } from './deliverer.js';
 
 const DELIVERER = fileURLToPath(new URL('./deliverer.ts', import.meta.url));
@@ -46,12 +47,7 @@ const CORRELATION = 'correlation_id';
 
 /** Neutral key → phone-call column: the adapter's default mapping plus CTI keys and workitem fields. */
 export const CAMPAIGN_MAPPING: Readonly<Record<string, string>> = Object.freeze({
-  ani: 'phone_number',
-  direction: 'direction',
-  agentId: 'agent',
-  established: 'start_time',
-  termination: 'end_time',
-  wrapUpReason: 'wrap_up_reason',
+  ...DEFAULT_SERVICENOW_MAPPING,
   classification: 'u_classification',
   state: 'u_state',
   workitemId: 'u_workitem',

@@ -16,6 +16,7 @@ import { createServer, type SwitchboardServer } from '../../src/server/app.js';
 import { createAgent, type Agent, type Cil } from '../../src/sinks/cil/index.js';
 import { ServiceNowRecords } from '../../src/sinks/servicenow/index.js';
 import { startServiceNowEmulator } from '../../src/servicenow-emulator/index.js';
+import { waitFor } from '../wait.js';
 
 /** Registers the sample handlers of seed 001 that print workitems, verbatim. */
 function registerSampleHandlers(cil: Cil): void {
@@ -47,15 +48,6 @@ function parse(line: string): Printed {
   return { handler: m[1]!, data: JSON.parse(m[2]!) as Record<string, unknown> };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('seed 001 sample handlers print the ServiceNow records (emulator)', () => {
   let printed: string[];

@@ -14,6 +14,7 @@ import { systemClock } from '../../src/core/index.js';
 import { MemoryDirectory } from '../../src/sinks/records/memory.js';
 import { demoDirectory } from '../../src/server/demo-directory.js';
 import type { Workitem } from '../../src/core/model.js';
+import { waitFor } from '../wait.js';
 
 const open: SwitchboardServer[] = [];
 const agents: Agent[] = [];
@@ -23,15 +24,6 @@ afterEach(async () => {
   await Promise.allSettled(open.splice(0).map((s) => s.close()));
 });
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function start(crm: MemoryDirectory | false): Promise<{ server: SwitchboardServer; agent: Agent; source: RemoteSource; ch: string; logs: string[] }> {
   const logs: string[] = [];

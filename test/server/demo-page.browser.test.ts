@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { launch, type Browser } from '../browser/harness.js';
 import { createServer, type SwitchboardServer } from '../../src/server/app.js';
+import { waitFor as poll } from '../wait.js';
 
 const GADGET = `<!doctype html><html><head><meta charset="utf-8"><title>stand-in gadget</title></head><body>
 <script>
@@ -28,15 +29,6 @@ let browser: Browser;
 let dir: string;
 let page: Page;
 
-async function poll<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function gadgetFrame(): Frame {
   const f = page.frames().find((x) => x.url().startsWith(server.gadgetOrigin));

@@ -5,6 +5,7 @@ import { RemoteSource, type SocketLike } from '../../src/bridge/remote-source.js
 import { createAgent, type Agent } from '../../src/sinks/cil/index.js';
 import { systemClock } from '../../src/core/index.js';
 import type { ServerMessage } from '../../src/bridge/protocol.js';
+import { waitFor } from '../wait.js';
 
 const open: SwitchboardServer[] = [];
 const agents: Agent[] = [];
@@ -28,15 +29,6 @@ async function start(extra: Parameters<typeof createServer>[0] = {}): Promise<{ 
   return { server, logs };
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function wsUrl(server: SwitchboardServer): string {
   return `${server.gadgetOrigin.replace('http', 'ws')}/ws`;
